@@ -1,0 +1,26 @@
+// Units and physical constants, in one place.
+//
+// slhmc's internal and user-facing units: energy eV, length Å, time fs,
+// mass amu, temperature K, charge e, pressure/stress GPa. Conversions happen
+// only at the boundaries (file readers/writers, the i-PI socket in atomic
+// units, libxtb, n2p2 models in their own units), always through these names.
+// Values: CODATA 2018.
+#pragma once
+
+namespace slhmc::units {
+
+// Boltzmann constant in eV/K.
+inline constexpr double kBoltzmann = 8.617333262e-5;
+// 1 amu·Å²/fs² expressed in eV (kinetic energy of m [amu] at v [Å/fs] is
+// 0.5·m·v²·kMvvToEv eV). = 1.66053906660e-27 kg · 1e10 m²/s² / 1.602176634e-19 J/eV.
+inline constexpr double kMvvToEv = 1.66053906660e-17 / 1.602176634e-19;  // ≈ 103.6426965
+// Force·time/mass to velocity: a [Å/fs²] = F [eV/Å] / m [amu] · kForceToAccel.
+inline constexpr double kForceToAccel = 1.0 / kMvvToEv;
+// eV/Å³ in GPa.
+inline constexpr double kEvPerA3ToGPa = 160.21766208;
+// Atomic units.
+inline constexpr double kHartreeToEv = 27.211386245988;
+inline constexpr double kBohrToAngstrom = 0.529177210903;
+inline constexpr double kAngstromToBohr = 1.0 / kBohrToAngstrom;
+
+}  // namespace slhmc::units
