@@ -1,0 +1,78 @@
+// Reading and writing atomic structures: extended XYZ, XSF, VASP
+// POSCAR/CONTCAR, n2p2 input.data and LAMMPS data (atomic style). Multi-frame
+// files stream frame by frame. Malformed input throws ParseError naming the
+// file, the line and what was expected. Units at the boundary: Å and eV.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slhmc/core/frame.hpp"
+
+namespace slhmc {
+
+enum class StructureFormat { extxyz, xsf, poscar, n2p2, lammps_data };
+
+// "extxyz", "xsf", "poscar", "n2p2", "lammps-data" (throws ConfigError-like Error on others).
+StructureFormat structure_format_from_name(const std::string& name);
+const char* structure_format_name(StructureFormat format);
+// Guesses the format from the file name (.xyz/.extxyz, .xsf, POSCAR/CONTCAR/.vasp/.poscar,
+// input.data/.data with n2p2 'begin', .lmp/.lammps/data.*); throws Error if it cannot tell.
+StructureFormat guess_structure_format(const std::string& path);
+
+// Names of the label keys in extended XYZ files (calculator keys or REF_* keys).
+struct ExtxyzKeys {
+  std::vector<std::string> energy{"REF_energy", "energy", "free_energy"};  // first present wins
+  std::vector<std::string> forces{"REF_forces", "forces"};
+  std::vector<std::string> stress{"REF_stress", "stress"};                // eV/Å³, ASE sign
+  std::vector<std::string> virial{"REF_virials", "virials", "virial"};     // eV
+  std::vector<std::string> atomic_energies{"REF_energies", "energies"};
+};
+
+struct ReadOptions {
+  std::optional<StructureFormat> format;  // guessed from the name if empty
+  ExtxyzKeys extxyz_keys;
+  // LAMMPS data files number atom types 1..n; these give their atomic numbers
+  // (a "Masses" section with standard masses is used if empty).
+  std::vector<int> lammps_type_numbers;
+  // n2p2 models may use other length/energy units: input values are multiplied by these.
+  double length_scale = 1.0;
+  double energy_scale = 1.0;
+};
+
+// Streams frames from a file or stream.
+class StructureReader {
+ public:
+  StructureReader(const std::string& path, ReadOptions options = {});
+  StructureReader(std::istream& in, std::string source_name, ReadOptions options);
+  ~StructureReader();
+  StructureReader(StructureReader&&) noexcept;
+  // The next frame, or nullopt at the end of the input.
+  std::optional<LabelledFrame> next();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::vector<LabelledFrame> read_structures(const std::string& path, const ReadOptions& options = {});
+// The first frame; throws if the file holds none.
+LabelledFrame read_structure(const std::string& path, const ReadOptions& options = {});
+
+struct WriteOptions {
+  // extxyz: write labels as REF_* keys (true) or ASE calculator keys (false).
+  bool reference_keys = false;
+  // LAMMPS data: atomic numbers in type order (derived from the frame if empty).
+  std::vector<int> lammps_type_numbers;
+};
+
+void write_structure(std::ostream& out, const LabelledFrame& frame, StructureFormat format,
+                     const WriteOptions& options = {});
+// Writes a whole file atomically (temporary file, fsync, rename).
+void write_structures(const std::string& path, const std::vector<LabelledFrame>& frames, StructureFormat format,
+                      const WriteOptions& options = {});
+
+}  // namespace slhmc
