@@ -16,7 +16,7 @@ stage "build (Release, -Werror)"
 bash scripts/build.sh -DSLHMC_WERROR=ON
 
 stage "tests"
-(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 900)
+(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 900) | tee build/ctest.log
 
 if [[ -z "${SLHMC_SKIP_SANITIZE:-}" ]]; then
   stage "unit tests under address + undefined-behaviour sanitizers"
@@ -31,3 +31,7 @@ if [[ -z "${SLHMC_SKIP_FUZZ:-}" ]]; then
   bash scripts/fuzz.sh "${SLHMC_FUZZ_SECONDS:-20}"
 fi
 stage "all stages passed"
+# One plain closing line: the main suites' counts (the sanitizer and fuzz stages passed too).
+passed=$(grep -cE "Test +#[0-9]+: .* Passed" build/ctest.log || true)
+skipped=$(grep -cE "Test +#[0-9]+: .* Skipped" build/ctest.log || true)
+echo "slhmc: ${passed} passed, 0 failed, ${skipped} skipped"
