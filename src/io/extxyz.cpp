@@ -249,6 +249,8 @@ std::optional<LabelledFrame> read_extxyz_frame(LineReader& reader, const ReadOpt
     const auto v = parse_numbers(kv[*key].value, reader, *key);
     if (v.size() != 9) reader.fail("expected 9 numbers for '" + *key + "', got " + std::to_string(v.size()));
     labels.virial = mat3_from_9(v);
+    // A stress beside it is the same label in other units (our writer puts both).
+    if (const std::string* skey = first_present(options.extxyz_keys.stress, kv)) kv[*skey].used = true;
   } else if (const std::string* skey = first_present(options.extxyz_keys.stress, kv)) {
     kv[*skey].used = true;
     const auto v = parse_numbers(kv[*skey].value, reader, *skey);
