@@ -76,6 +76,9 @@ TEST(PoscarIo, MalformedInputNamesTheLine) {
   expect_parse_error("c\n1.0\n3 0 0\n0 3 0\n", p, 5, "lattice vector 3");
   expect_parse_error("c\n1.0\n3 0 0\n0 3 0\n6 0 0\nO\n1\nDirect\n0 0 0\n", p, 5, "valid cell");
   expect_parse_error("", p, 1, "comment line");
+  // Finite numbers whose product overflows.
+  expect_parse_error("c\n1e300\n1e-300 0 0\n0 1e-300 0\n0 0 1e-300\nO\n1\nCartesian\n1e10 0 0\n", p, 9,
+                     "valid structure");
 }
 
 }  // namespace
