@@ -61,5 +61,21 @@ TEST(LammpsTersoff, TwoElements) {
   }
 }
 
+// Three elements (every triplet of B, N, C) and an oxide parametrisation.
+TEST(LammpsTersoff, ThreeElementsAndOxide) {
+  REQUIRE_LAMMPS("BNC.tersoff");
+  auto bnc = make_tersoff("BNC.tersoff");
+  const Frame random = test::random_frame(Cell(Mat3{Vec3{7, 0, 0}, Vec3{1.5, 7, 0}, Vec3{-1, 1, 7}}, {true, true, true}), 45,
+                                          {5, 7, 6}, 1.25, 41);
+  test::expect_matches_lammps(*bnc, random, {"B", "N", "C"}, std::string("pair_style tersoff\npair_coeff * * ") + kDir + "BNC.tersoff B N C\n",
+                              "random B/N/C");
+  if (!std::filesystem::exists(std::string(kDir) + "SiO.tersoff")) return;
+  auto sio = make_tersoff("SiO.tersoff");
+  const Frame sio2 = test::random_frame(Cell(Mat3{Vec3{8, 0, 0}, Vec3{1, 8, 0}, Vec3{-1, 2, 8}}, {true, true, true}), 45,
+                                        {14, 8, 8}, 1.5, 42);
+  test::expect_matches_lammps(*sio, sio2, {"Si", "O"}, std::string("pair_style tersoff\npair_coeff * * ") + kDir + "SiO.tersoff Si O\n",
+                              "random SiO2");
+}
+
 }  // namespace
 }  // namespace slhmc

@@ -71,6 +71,14 @@ TEST(Tersoff, TwoElementFiles) {
   }
 }
 
+TEST(Tersoff, ThreeElementFile) {
+  REQUIRE_POTENTIAL("BNC.tersoff");
+  auto t = make("BNC.tersoff");
+  const Frame random = test::random_frame(Cell(Mat3{Vec3{7, 0, 0}, Vec3{1.5, 7, 0}, Vec3{-1, 1, 7}}, {true, true, true}), 45,
+                                          {5, 7, 6}, 1.25, 8);
+  test::expect_consistent(*t, random, 1e-6, 1e-5, "random B/N/C");
+}
+
 TEST(Tersoff, ReusesNeighbourListWithinSkin) {
   REQUIRE_POTENTIAL("SiC.tersoff");
   auto cached = make("SiC.tersoff", 0.5);
