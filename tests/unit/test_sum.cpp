@@ -93,6 +93,7 @@ TEST(WeightedSum, ConfigErrors) {
   EXPECT_EQ(key_of(std::string("type = \"sum\"\n[potential.terms.a]\nweight = 1.0\n")), "potential.terms.a.type");
   EXPECT_EQ(key_of(std::string("type = \"sum\"\n[potential.terms.a]\nweight = \"x\"\n") + kLj), "potential.terms.a.weight");
   EXPECT_EQ(key_of(std::string("type = \"sum\"\n[potential.terms.a]\nwieght = 1.0\n") + kLj), "potential.terms.a.wieght");
+  EXPECT_EQ(key_of(std::string("type = \"sum\"\n[[potential.terms]]\nweight = 1.0\n") + kLj), "potential.terms");
   EXPECT_THROW(make_weighted_sum({}), Error);
 }
 
