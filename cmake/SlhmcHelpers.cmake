@@ -3,7 +3,8 @@
 # Compiler flags for every slhmc target.
 add_library(slhmc_flags INTERFACE)
 target_compile_options(slhmc_flags INTERFACE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow=local -Wno-unused-parameter>
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wno-unused-parameter>
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wshadow=local>
   # GCC 12 reports false -Wrestrict/-Wstringop-overflow on std::string concatenation (GCC PR 105329).
   $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict -Wno-stringop-overflow>)
 if(SLHMC_WERROR)
