@@ -18,6 +18,8 @@ struct Shell {
   std::size_t coordination;
 };
 
+void PrintTo(const Shell& s, std::ostream* os) { *os << s.lattice; }
+
 class CrystalShells : public ::testing::TestWithParam<Shell> {};
 
 TEST_P(CrystalShells, CountsDensityAndNeighbours) {
@@ -49,7 +51,8 @@ TEST_P(CrystalShells, CountsDensityAndNeighbours) {
 INSTANTIATE_TEST_SUITE_P(Lattices, CrystalShells,
                          ::testing::Values(Shell{"sc", 1, 1.0, 6}, Shell{"bcc", 2, std::sqrt(3.0) / 2, 8},
                                            Shell{"fcc", 4, std::sqrt(0.5), 12},
-                                           Shell{"diamond", 8, std::sqrt(3.0) / 4, 4}));
+                                           Shell{"diamond", 8, std::sqrt(3.0) / 4, 4}),
+                         [](const ::testing::TestParamInfo<Shell>& p) { return std::string(p.param.lattice); });
 
 TEST(LatticeBuilder, SiliconDiamondDensity) {
   const Frame f = build_crystal("diamond", "Si", 5.431, {3, 3, 3});
