@@ -9,6 +9,7 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/lattice_builder.hpp"
 #include "slhmc/core/units.hpp"
+#include "slhmc/dynamics/gamma_distribution.hpp"
 #include "slhmc/dynamics/integrator.hpp"
 #include "slhmc/dynamics/thermo_log.hpp"
 #include "test_support.hpp"
@@ -165,6 +166,55 @@ TEST(RunMd, ObserverSeesEveryStep) {
   std::vector<long> seen;
   run_md(s, lj, *make_velocity_verlet(1.0), 5, [&](const State& st) { seen.push_back(st.step); });
   EXPECT_EQ(seen, (std::vector<long>{0, 1, 2, 3, 4, 5}));
+}
+
+}  // namespace
+}  // namespace slhmc
+
+namespace slhmc {
+namespace {
+
+// Without forces the thermostat alone acts on the momenta, and both updates
+// are exact for any time step: the kinetic energy must follow Gamma(dof/2,
+// k_B T) exactly. Few atoms make the distribution skewed, which tests the
+// chi-square part of CSVR; a short τ makes successive samples nearly independent.
+class NoForces final : public ForceProvider {
+ public:
+  ComputeResult compute(const Frame& frame, const ComputeRequest&) override {
+    ComputeResult out;
+    out.forces.assign(frame.size(), Vec3{0, 0, 0});
+    return out;
+  }
+  double cutoff() const override { return 0; }
+  std::string description() const override { return "no forces"; }
+};
+
+double free_particle_ks_p(const Integrator& integrator, long dof_override) {
+  NoForces none;
+  Frame f;
+  for (int i = 0; i < 4; ++i) f.add_atom(i % 2 ? 18 : 1, {3.0 * i, 0, 0});
+  State s = make_state(f, none, 77);
+  draw_maxwell_boltzmann(s, 300, true);
+  set_dof_for(s, integrator.conserves_momentum());
+  const long dof = s.dof;
+  if (dof_override > 0) s.dof = dof_override;
+  std::vector<double> k;
+  for (int i = 0; i < 30000; ++i) {
+    integrator.step(s, none);
+    if (i % 3 == 0) k.push_back(kinetic_energy(s));
+  }
+  const double kt = units::kBoltzmann * 300;
+  const double d = test::ks_statistic(k, [&](double x) { return gamma_cdf(0.5 * dof, x / kt); });
+  const double p = test::ks_p_value(d, k.size());
+  ::testing::Test::RecordProperty(integrator.description() + (dof_override ? " (wrong dof)" : ""), std::to_string(p));
+  return p;
+}
+
+TEST(Integrators, ThermostatsAloneSampleTheExactGammaDistribution) {
+  EXPECT_GT(free_particle_ks_p(*make_csvr(1.0, 2.0, 300), 0), 1e-3);
+  EXPECT_GT(free_particle_ks_p(*make_langevin_baoab(1.0, 0.5, 300), 0), 1e-3);
+  // With 9 true dof, a thermostat that believes in 12 is clearly rejected.
+  EXPECT_LT(free_particle_ks_p(*make_csvr(1.0, 2.0, 300), 12), 1e-6);
 }
 
 }  // namespace
