@@ -3,6 +3,7 @@
 // with any registered potential; optionally writes them as extxyz labels.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 

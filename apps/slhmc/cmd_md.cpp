@@ -164,7 +164,7 @@ int run_md_command(const ConfigOptions& options) {
   // Everything is read: an unknown or misspelt key is an error before any output is written.
   root.check_all_used();
 
-  State state = make_state(std::move(frame), *provider, static_cast<std::uint64_t>(seed));
+  State state = make_state(frame, *provider, static_cast<std::uint64_t>(seed));
   draw_maxwell_boltzmann(state, t0, true);
   set_dof_for(state, integrator->conserves_momentum());
 

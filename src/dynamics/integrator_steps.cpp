@@ -34,9 +34,27 @@ void stochastic_rescale(State& state, double h, double tau_fs, double temperatur
   const long nf = state.dof;
   if (nf <= 0) return;
   const double k_target = 0.5 * static_cast<double>(nf) * units::kBoltzmann * temperature_K;
+  const double c = tau_fs > 0 ? std::exp(-h / tau_fs) : 0.0;
   if (k <= 0) {
-    // No direction to rescale along; nothing happens (a state at rest stays
-    // at rest; start MD with Maxwell–Boltzmann momenta).
+    // At rest the update is K' = (1−c)(K̄/N_f)(R₁² + S) along a random
+    // direction: Gaussian momenta (mass-weighted isotropic, drift removed when
+    // the dof say so), rescaled to K'.
+    const double k_new = (1.0 - c) * k_target / static_cast<double>(nf) * sample_chi_squared(state.rng, nf);
+    const long n = static_cast<long>(state.momenta.size());
+    double total_mass = 0;
+    Vec3 total{0, 0, 0};
+    for (std::size_t i = 0; i < state.momenta.size(); ++i) {
+      const double sd = std::sqrt(state.frame.masses[i]);
+      for (double& p : state.momenta[i]) p = sd * state.rng.normal();
+      total += state.momenta[i];
+      total_mass += state.frame.masses[i];
+    }
+    if (nf < 3 * n)
+      for (std::size_t i = 0; i < state.momenta.size(); ++i) state.momenta[i] -= (state.frame.masses[i] / total_mass) * total;
+    const double k_dir = kinetic_energy(state);
+    if (k_dir > 0)
+      for (Vec3& p : state.momenta) p *= std::sqrt(k_new / k_dir);
+    state.thermostat_energy -= kinetic_energy(state);
     return;
   }
   // Exact solution of the stochastic differential equation for K over time h
@@ -44,7 +62,6 @@ void stochastic_rescale(State& state, double h, double tau_fs, double temperatur
   // S ~ χ²(N_f − 1),
   //   α² = c + (1−c)(K̄/(N_f K))(R₁² + S) + 2 R₁ √(c(1−c) K̄/(N_f K)),
   // and the sign of α follows R₁ + √(c N_f K / ((1−c) K̄)).
-  const double c = tau_fs > 0 ? std::exp(-h / tau_fs) : 0.0;
   const double r1 = state.rng.normal();
   const double s = sample_chi_squared(state.rng, nf - 1);
   const double ratio = k_target / (static_cast<double>(nf) * k);

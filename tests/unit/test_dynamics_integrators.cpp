@@ -120,6 +120,23 @@ TEST(Integrators, ThermostatBookkeepingConserves) {
   }
 }
 
+// A perfect crystal at rest has no forces and no kinetic energy; CSVR must
+// still heat it (the exact update from K = 0 along a random direction).
+TEST(Integrators, CsvrHeatsAStateAtRest) {
+  test::ShiftedForceLennardJones lj(0.0104, 3.40, 8.0);
+  State s = make_state(build_crystal("fcc", "Ar", 5.26, {2, 2, 2}), lj, 12);
+  const auto csvr = make_csvr(2.0, 20.0, 100.0);
+  csvr->step(s, lj);
+  EXPECT_GT(kinetic_energy(s), 0.0);
+  double mean_t = 0;
+  for (int i = 0; i < 2000; ++i) {
+    csvr->step(s, lj);
+    if (i >= 1000) mean_t += temperature(s) / 1000;
+  }
+  EXPECT_NEAR(mean_t, 100.0, 15.0);
+  EXPECT_LT(norm(total_momentum(s)), 1e-10);
+}
+
 TEST(Integrators, SelectedByNameFromConfig) {
   const Config root = Config::parse(R"([md]
 integrator = "langevin"
