@@ -101,6 +101,55 @@ TEST(CliMd, RunsATinyConfigAndWritesThermoAndTrajectory) {
       << output;
 }
 
+TEST(CliMd, ReadsTheSystemFromAFileAndRunsNve) {
+  REQUIRE_EXE(exe);
+  test::TempDir dir;
+  LabelledFrame start;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) start.frame.add_atom(18, {3.9 * i + 0.1 * j, 3.8 * j, 0.2 * i * j});
+  write_structures(dir.file("start.xyz"), {start}, StructureFormat::extxyz);
+  test::write_text(dir.file("nve.toml"), R"([system]
+file = "start.xyz"
+[potential]
+type = "lj"
+epsilon = 0.0104
+sigma = 3.40
+cutoff = 8.0
+[md]
+integrator = "verlet"
+dt_fs = 1.0
+steps = 200
+initial_temperature_K = 30.0
+[output]
+thermo_interval = 50
+trajectory_interval = 0
+)");
+  std::string output;
+  // Run from elsewhere: the structure path is relative to the config file.
+  ASSERT_EQ(test::run_command("cd / && " + exe + " md " + dir.file("nve.toml") + " --set output.directory=" +
+                                  dir.file("run"),
+                              &output),
+            0)
+      << output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run/trajectory.xyz")));
+  const auto rows = lines_of(test::read_text(dir.file("run/thermo.csv")));
+  ASSERT_EQ(rows.size(), 6u);
+  // An isolated cluster: no pressure or volume; NVE: the total energy stays put.
+  auto field = [](const std::string& row, int index) {
+    std::istringstream in(row);
+    std::string f;
+    for (int i = 0; i <= index; ++i) std::getline(in, f, ',');
+    return f;
+  };
+  EXPECT_EQ(field(rows[1], 7), "");
+  const double e0 = std::stod(field(rows[1], 5)), e1 = std::stod(field(rows[5], 5));
+  EXPECT_NEAR(e1, e0, 1e-4);
+  EXPECT_GT(std::stod(field(rows[1], 4)), 0.0);
+  // Giving both a file and a lattice is an error that names the key.
+  EXPECT_NE(test::run_command(exe + " md " + dir.file("nve.toml") + " --set system.lattice=fcc", &output), 0);
+  EXPECT_NE(output.find("system.lattice"), std::string::npos) << output;
+}
+
 TEST(CliMd, MisspeltKeyFailsNamingItAndWritesNothing) {
   REQUIRE_EXE(exe);
   test::TempDir dir;
