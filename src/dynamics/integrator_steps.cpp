@@ -50,7 +50,8 @@ void stochastic_rescale(State& state, double h, double tau_fs, double temperatur
       total_mass += state.frame.masses[i];
     }
     if (nf < 3 * n)
-      for (std::size_t i = 0; i < state.momenta.size(); ++i) state.momenta[i] -= (state.frame.masses[i] / total_mass) * total;
+      for (std::size_t i = 0; i < state.momenta.size(); ++i)
+        state.momenta[i] -= (state.frame.masses[i] / total_mass) * total;
     const double k_dir = kinetic_energy(state);
     if (k_dir > 0)
       for (Vec3& p : state.momenta) p *= std::sqrt(k_new / k_dir);

@@ -67,7 +67,8 @@ TEST(CliMd, RunsATinyConfigAndWritesThermoAndTrajectory) {
 
   const auto thermo = lines_of(test::read_text(dir.file("out/thermo.csv")));
   ASSERT_EQ(thermo.size(), 7u);  // header + steps 0, 10, ..., 50
-  EXPECT_EQ(thermo[0], "step,time_fs,temperature_K,potential_eV,kinetic_eV,total_eV,conserved_eV,pressure_GPa,volume_A3");
+  EXPECT_EQ(thermo[0],
+            "step,time_fs,temperature_K,potential_eV,kinetic_eV,total_eV,conserved_eV,pressure_GPa,volume_A3");
   EXPECT_EQ(thermo[6].substr(0, 7), "50,100,");
   EXPECT_EQ(std::count(thermo[3].begin(), thermo[3].end(), ','), 8);
 
