@@ -401,7 +401,9 @@ void write_extxyz_frame(std::ostream& out, const LabelledFrame& lf, const WriteO
                                (pbc[2] ? "T" : "F") + "\"");
   std::string line;
   for (const auto& [k, v] : keys) line += (line.empty() ? "" : " ") + k + "=" + v;
-  for (const auto& [k, v] : lf.info) {
+  for (const auto& entry : lf.info) {
+    const std::string& k = entry.first;
+    const std::string& v = entry.second;
     if (!valid_key(k)) throw Error("extxyz: info key '" + k + "' cannot be written (empty, space, '=' or quote)");
     // Written labels win over stale info entries of the same name.
     const bool clash = std::any_of(keys.begin(), keys.end(), [&](const auto& kv) { return lower(kv.first) == lower(k); }) ||

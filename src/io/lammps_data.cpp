@@ -82,6 +82,7 @@ std::optional<LabelledFrame> read_lammps_data_frame(LineReader& reader, const Re
   if (!reader.next(line)) reader.fail_at(1, "expected a LAMMPS data file, the file is empty");
   // The first line is a title. Then the header until the first section keyword.
   std::optional<long long> n_atoms, n_types;
+  std::size_t types_line = 0;
   double lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
   bool have_bounds[3] = {false, false, false};
   double xy = 0, xz = 0, yz = 0;
@@ -103,6 +104,7 @@ std::optional<LabelledFrame> read_lammps_data_frame(LineReader& reader, const Re
       count(n_atoms, "atoms");
     } else if (tokens.size() == 3 && tokens[1] == "atom" && tokens[2] == "types") {
       count(n_types, "atom types");
+      types_line = reader.line();
     } else if (tokens.size() == 4 && tokens[2].size() == 3 && tokens[3].size() == 3 && tokens[2][1] == 'l' &&
                tokens[3][1] == 'h' && tokens[2][0] == tokens[3][0] && std::string_view("xyz").find(tokens[2][0]) != std::string_view::npos) {
       const int d = tokens[2][0] - 'x';
@@ -227,8 +229,9 @@ std::optional<LabelledFrame> read_lammps_data_frame(LineReader& reader, const Re
   // Atomic numbers of the types: given, else named in Masses comments, else from the masses.
   if (!options.lammps_type_numbers.empty()) {
     if (options.lammps_type_numbers.size() != types)
-      reader.fail("expected " + std::to_string(types) + " atom types as lammps_type_numbers has, got " +
-                  std::to_string(options.lammps_type_numbers.size()));
+      reader.fail_at(types_line, "expected " + std::to_string(options.lammps_type_numbers.size()) +
+                                     " atom types (the length of lammps_type_numbers), the file has " +
+                                     std::to_string(types));
     type_z = options.lammps_type_numbers;
     for (int z : type_z)
       if (z < 1 || z > kMaxAtomicNumber) throw Error("lammps_type_numbers holds an invalid atomic number");

@@ -77,16 +77,20 @@ std::optional<LabelledFrame> read_poscar_frame(LineReader& reader, const ReadOpt
   if (tokens.size() != species.size())
     reader.fail("expected " + std::to_string(species.size()) + " counts (one per species), got " +
                 std::to_string(tokens.size()));
-  std::vector<int> numbers;
+  // Counts per species; the atoms' numbers are expanded while reading the
+  // coordinates so that a huge count in a short file costs no memory.
+  std::vector<std::size_t> counts;
+  std::size_t total = 0;
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const long long c = parse_int(tokens[k], reader, "an atom count");
     if (c < 0 || c > 100000000) reader.fail("expected a non-negative atom count, got " + std::to_string(c));
     if (species[k] < 1 || species[k] > kMaxAtomicNumber)
       reader.fail("expected valid atomic numbers in poscar_type_numbers");
-    if (numbers.size() + static_cast<std::size_t>(c) > 100000000) reader.fail("expected fewer than 10^8 atoms");
-    numbers.insert(numbers.end(), static_cast<std::size_t>(c), species[k]);
+    counts.push_back(static_cast<std::size_t>(c));
+    total += counts.back();
+    if (total > 100000000) reader.fail("expected fewer than 10^8 atoms");
   }
-  if (numbers.empty()) reader.fail("expected at least one atom");
+  if (total == 0) reader.fail("expected at least one atom");
 
   next_line(reader, line, "'Direct' or 'Cartesian'");
   std::string mode(trim(line));
@@ -103,8 +107,11 @@ std::optional<LabelledFrame> read_poscar_frame(LineReader& reader, const ReadOpt
 
   Frame& frame = result.frame;
   frame.cell = make_cell(rows, Pbc{true, true, true}, reader, lattice_line);
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    next_line(reader, line, std::to_string(numbers.size()) + " coordinate lines");
+  std::size_t kind = 0, left = counts[0];
+  for (std::size_t i = 0; i < total; ++i) {
+    while (left == 0) left = counts[++kind];
+    --left;
+    next_line(reader, line, std::to_string(total) + " coordinate lines");
     const auto v = split(line);
     if (v.size() < (selective ? 6u : 3u))
       reader.fail(std::string("expected 'x y z") + (selective ? " T/F T/F T/F'" : "'") + ", got '" + line + "'");
@@ -113,7 +120,7 @@ std::optional<LabelledFrame> read_poscar_frame(LineReader& reader, const ReadOpt
     if (selective)
       for (int d = 3; d < 6; ++d)
         if (v[d] != "T" && v[d] != "F") reader.fail("expected T or F selective-dynamics flags, got '" + std::string(v[d]) + "'");
-    frame.add_atom(numbers[i], cartesian ? coordinate_scale * r : frame.cell.to_cartesian(r));
+    frame.add_atom(species[kind], cartesian ? coordinate_scale * r : frame.cell.to_cartesian(r));
   }
   // The rest of a CONTCAR (velocities, predictor) is not structure data.
   while (reader.next(line)) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -130,7 +131,33 @@ std::optional<LabelledFrame> StructureReader::next() {
       break;
   }
   m.first = false;
-  if (!frame) m.done = true;
+  if (!frame) {
+    m.done = true;
+    return frame;
+  }
+  // A safety net behind the format parsers: values that are finite on their own
+  // can still overflow once scaled (POSCAR scale, n2p2 units, W = −Vσ).
+  try {
+    frame->frame.validate();
+    const Labels& labels = frame->labels;
+    auto finite = [](const auto& values) {
+      for (const auto& v : values)
+        for (double x : v)
+          if (!std::isfinite(x)) return false;
+      return true;
+    };
+    if (labels.energy && !std::isfinite(*labels.energy)) throw Error("the energy is not finite");
+    if (labels.forces && (labels.forces->size() != frame->frame.size() || !finite(*labels.forces)))
+      throw Error("the forces are not finite or not one per atom");
+    if (labels.virial && !finite(*labels.virial)) throw Error("the virial is not finite");
+    if (labels.atomic_energies) {
+      if (labels.atomic_energies->size() != frame->frame.size()) throw Error("not one atomic energy per atom");
+      for (double e : *labels.atomic_energies)
+        if (!std::isfinite(e)) throw Error("an atomic energy is not finite");
+    }
+  } catch (const Error& e) {
+    throw ParseError(m.reader.source(), m.reader.line(), std::string("expected a valid structure: ") + e.what());
+  }
   return frame;
 }
 

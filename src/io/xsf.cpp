@@ -93,10 +93,12 @@ std::optional<LabelledFrame> read_xsf_frame(LineReader& reader, const ReadOption
       result.labels.energy = *e;
       continue;
     }
+    if (have_atoms)
+      reader.fail("expected the end of the file after the " + std::to_string(frame.size()) +
+                  " atoms (does the PRIMCOORD count match?), got '" + line + "'");
     const std::string keyword(tokens[0]);
     if (tokens.size() != 1 && keyword != "PRIMCOORD" && keyword != "PRIMVEC" && keyword != "CONVVEC")
       reader.fail("expected an XSF keyword (CRYSTAL, PRIMVEC, PRIMCOORD, ATOMS), got '" + line + "'");
-    if (have_atoms) reader.fail("expected the end of the file after the atoms, got '" + line + "'");
     if (keyword == "CRYSTAL" || keyword == "SLAB" || keyword == "POLYMER" || keyword == "MOLECULE") {
       if (periodic) reader.fail("expected one structure type keyword, got a second '" + keyword + "'");
       periodic = keyword == "CRYSTAL" ? Pbc{true, true, true}

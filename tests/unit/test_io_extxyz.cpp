@@ -27,7 +27,7 @@ std::vector<LabelledFrame> sample_frames() {
   frames[0].info["config_weight"] = "0.5";
   frames[0].info["odd"] = "quote \" and back\\slash";
   frames[1].frame.masses[3] = 2.014101778;  // deuterium: written as a masses column
-  frames[2].labels.virial.reset();
+  // frames[2] is isolated: its virial cannot become a stress and is written as a virial.
   return frames;
 }
 
@@ -158,6 +158,10 @@ TEST(ExtxyzIo, WritesFilesAtomicallyAndGuessesFormats) {
   bad.labels.forces->pop_back();
   EXPECT_THROW(write_structures(path, {bad}, StructureFormat::extxyz), Error);
   EXPECT_EQ(read_structures(path).size(), frames.size());
+
+  // Single-structure formats refuse several frames.
+  EXPECT_THROW(write_structures(dir.file("two.xsf"), {frames[0], frames[1]}, StructureFormat::xsf), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("two.xsf")));
 
   EXPECT_EQ(guess_structure_format("a/b.extxyz"), StructureFormat::extxyz);
   EXPECT_EQ(guess_structure_format("x.XSF"), StructureFormat::xsf);

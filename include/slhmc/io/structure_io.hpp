@@ -24,6 +24,9 @@ const char* structure_format_name(StructureFormat format);
 StructureFormat guess_structure_format(const std::string& path);
 
 // Names of the label keys in extended XYZ files (calculator keys or REF_* keys).
+// For each label the first name present wins; a virial key is taken before a
+// stress key (a stress needs the cell volume: W = −V σ). Label keys that lose
+// stay in LabelledFrame::info as text, like every other info key.
 struct ExtxyzKeys {
   std::vector<std::string> energy{"REF_energy", "energy", "free_energy"};  // first present wins
   std::vector<std::string> forces{"REF_forces", "forces"};
@@ -41,10 +44,10 @@ struct ReadOptions {
   // VASP 4 POSCAR files have no species line: the atomic numbers of the
   // species in the order of the counts line (an error if needed and empty).
   std::vector<int> poscar_type_numbers;
-  // n2p2 models may use other length/energy units: input values are multiplied by these.
+  // n2p2 models may use other length/energy units. Applied on reading n2p2
+  // input.data only: lengths × length_scale, energies × energy_scale,
+  // forces × energy_scale / length_scale.
   double length_scale = 1.0;
-  // Applied on reading n2p2 input.data only: lengths × length_scale,
-  // energies × energy_scale, forces × energy_scale / length_scale.
   double energy_scale = 1.0;
 };
 
@@ -67,6 +70,18 @@ std::vector<LabelledFrame> read_structures(const std::string& path, const ReadOp
 // The first frame; throws if the file holds none.
 LabelledFrame read_structure(const std::string& path, const ReadOptions& options = {});
 
+// What the writers write (numbers in the shortest form that reads back to the
+// same double, ≤ 17 significant digits, so every format round-trips exactly):
+// - extxyz: flat 9-number Lattice (if the cell has one), Properties, pbc,
+//   labels, then the info keys (an info key named like a written key is dropped).
+//   Calculator keys: energy, forces, energies, stress (9 numbers, σ = −W/V; a
+//   frame without volume gets `virial` instead). Reference keys: REF_energy,
+//   REF_forces, REF_energies, REF_stress and the exact REF_virials.
+// - xsf: "# total energy = E eV", CRYSTAL/SLAB/POLYMER + PRIMVEC + PRIMCOORD
+//   with forces if labelled, or ATOMS for a non-periodic frame.
+// - poscar: VASP 5, Cartesian, species runs in atom order; fully periodic only.
+// - n2p2: one begin…end block per frame (forces 0 when unlabelled).
+// - lammps-data: the frame in LAMMPS orientation (see to_lammps_orientation).
 struct WriteOptions {
   // extxyz: write labels as REF_* keys (true) or ASE calculator keys (false).
   bool reference_keys = false;
