@@ -29,8 +29,24 @@ inline void expect_consistent(ForceProvider& provider, const Frame& frame, doubl
   double sum = 0.0;
   for (double e : all.atomic_energies) sum += e;
   EXPECT_NEAR(sum, all.energy, 1e-10 * std::max(1.0, std::fabs(all.energy)));
-  // The energy is the same whatever else is requested.
+  // The same numbers whatever else is requested (providers may specialise
+  // their loops per request).
   EXPECT_EQ(provider.compute(frame, ComputeRequest::energy_only()).energy, all.energy);
+  for (const ComputeRequest partial : {ComputeRequest{true, false, false}, ComputeRequest{true, true, false},
+                                       ComputeRequest{false, true, true}, ComputeRequest{false, false, true}}) {
+    const ComputeResult r = provider.compute(frame, partial);
+    EXPECT_NEAR(r.energy, all.energy, 1e-12 * std::max(1.0, std::fabs(all.energy)));
+    EXPECT_EQ(r.forces.size(), partial.forces ? frame.size() : 0u);
+    EXPECT_EQ(r.atomic_energies.size(), partial.atomic_energies ? frame.size() : 0u);
+    EXPECT_EQ(r.has_virial, partial.virial);
+    for (std::size_t i = 0; i < r.forces.size(); ++i)
+      for (int d = 0; d < 3; ++d) EXPECT_NEAR(r.forces[i][d], all.forces[i][d], 1e-12);
+    for (std::size_t i = 0; i < r.atomic_energies.size(); ++i) EXPECT_NEAR(r.atomic_energies[i], all.atomic_energies[i], 1e-12);
+    if (r.has_virial) {
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) EXPECT_NEAR(r.virial[a][b], all.virial[a][b], 1e-10);
+    }
+  }
   EXPECT_LT(max_force_error(provider, frame), force_tol);
   EXPECT_LT(max_virial_error(provider, frame), virial_tol);
   // Translation invariance (periodic or not).

@@ -70,6 +70,22 @@ class PairEngine {
   ComputeResult compute(const Frame& frame, const ComputeRequest& request) {
     types_.assign(frame, atom_types_, name_);
     list_.update(frame);
+    // One instantiation per request shape, so that the pair loop carries no
+    // per-pair tests for what was not asked for.
+    if (request.forces && !request.virial && !request.atomic_energies) return run<true, false, false>(frame);
+    if (request.forces && request.virial && !request.atomic_energies) return run<true, true, false>(frame);
+    if (!request.forces && !request.virial && !request.atomic_energies) return run<false, false, false>(frame);
+    if (request.forces) return run<true, true, true>(frame, request.virial);
+    return run<false, true, true>(frame, request.virial);
+  }
+
+ private:
+  template <bool kForces, bool kVirial, bool kAtomic>
+  ComputeResult run(const Frame& frame, bool want_virial = kVirial) {
+    ComputeRequest request;
+    request.forces = kForces;
+    request.virial = want_virial;
+    request.atomic_energies = kAtomic;
     const std::size_t n = frame.size();
     const int nt = types_.count();
     ComputeResult result;
@@ -78,8 +94,8 @@ class PairEngine {
     double energy = 0.0;
     double w00 = 0, w11 = 0, w22 = 0, w01 = 0, w02 = 0, w12 = 0;
     const Vec3* pos = frame.positions.data();
-    Vec3* f = request.forces ? result.forces.data() : nullptr;
-    double* ea = request.atomic_energies ? result.atomic_energies.data() : nullptr;
+    Vec3* f = kForces ? result.forces.data() : nullptr;
+    double* ea = kAtomic ? result.atomic_energies.data() : nullptr;
     for (std::size_t i = 0; i < n; ++i) {
       const Vec3 ri = pos[i];
       const int row = atom_types_[i] * nt;
@@ -95,13 +111,13 @@ class PairEngine {
         double phi, g;
         Kernel::eval(table_[t], r2, phi, g);
         energy += phi;
-        if (ea) {
+        if constexpr (kAtomic) {
           ea[i] += 0.5 * phi;
           ea[e.j] += 0.5 * phi;
         }
         // ∂E/∂R = g R with R = r_j − r_i: F_i = +g R, F_j = −g R, W = −g R⊗R.
         const double gx = g * dx, gy = g * dy, gz = g * dz;
-        if (f) {
+        if constexpr (kForces) {
           fi[0] += gx;
           fi[1] += gy;
           fi[2] += gz;
@@ -109,14 +125,16 @@ class PairEngine {
           f[e.j][1] -= gy;
           f[e.j][2] -= gz;
         }
-        w00 -= gx * dx;
-        w11 -= gy * dy;
-        w22 -= gz * dz;
-        w01 -= gx * dy;
-        w02 -= gx * dz;
-        w12 -= gy * dz;
+        if constexpr (kVirial) {
+          w00 -= gx * dx;
+          w11 -= gy * dy;
+          w22 -= gz * dz;
+          w01 -= gx * dy;
+          w02 -= gx * dz;
+          w12 -= gy * dz;
+        }
       }
-      if (f) f[i] += fi;
+      if constexpr (kForces) f[i] += fi;
     }
     result.energy = energy;
     if (request.virial) {
@@ -126,7 +144,6 @@ class PairEngine {
     return result;
   }
 
- private:
   static double max_cutoff(const std::vector<Params>& table) {
     double c = 0.0;
     for (const auto& p : table) c = std::max(c, p.cutoff);

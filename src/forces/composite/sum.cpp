@@ -90,7 +90,17 @@ class WeightedSum final : public ForceProvider {
 };
 
 std::unique_ptr<ForceProvider> make_sum_from_config(const Config& section, const ProviderContext& context) {
-  const Config terms = section.section("terms");
+  if (!section.has("terms"))
+    throw ConfigError(section.key_path("terms"), "missing: give one table [" + section.key_path("terms") + ".<name>] per term");
+  const Config terms = [&] {
+    try {
+      return section.section("terms");
+    } catch (const ConfigError& e) {
+      // Most likely an array of tables ([[potential.terms]]), which Config cannot address.
+      throw ConfigError(e.key(), std::string(e.what()) + "; write each term as a named table [" +
+                                     section.key_path("terms") + ".<name>]");
+    }
+  }();
   std::vector<WeightedTerm> out;
   for (const auto& name : terms.keys()) {
     const Config term = terms.section(name);
