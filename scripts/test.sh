@@ -22,7 +22,7 @@ if [[ -z "${SLHMC_SKIP_SANITIZE:-}" ]]; then
   stage "unit tests under address + undefined-behaviour sanitizers"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLHMC_SANITIZE=address,undefined -DSLHMC_WERROR=ON \
     -DSLHMC_BENCH=OFF -DSLHMC_CUDA=OFF >/dev/null
-  cmake --build build-asan -j "$(nproc)" --target slhmc_unit_tests
+  cmake --build build-asan -j "$(nproc)" --target slhmc_unit_tests slhmc_cli
   (cd build-asan && ctest --output-on-failure -j "$(nproc)" -L unit)
 fi
 
