@@ -1,0 +1,33 @@
+// Checkpoints of a sampler: the complete chain state (configuration, cached
+// reference result, momenta, counters, random stream, tuned trajectory) plus
+// the sizes of the run's append-only logs at that moment, in a text file with
+// a checksum. Numbers are written with 17 significant digits, so a restart
+// continues the chain bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "slhmc/sampling/chain_state.hpp"
+
+namespace slhmc::sampling {
+
+struct Checkpoint {
+  ChainState state;
+  int n_md = 0;
+  double dt_fs = 0.0;
+  // Automatic tuning's current window (HMC trials and acceptances since the last adjustment).
+  std::uint64_t tuning_window_trials = 0;
+  std::uint64_t tuning_window_accepted = 0;
+  std::map<std::string, std::int64_t> log_sizes;  // file name → bytes at checkpoint time
+};
+
+std::string serialize_checkpoint(const Checkpoint& checkpoint);
+// Throws ParseError naming `source` and the line for a truncated, corrupted or foreign file.
+Checkpoint parse_checkpoint(const std::string& text, const std::string& source);
+
+void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);  // atomic, keeps .prev
+Checkpoint load_checkpoint(const std::string& path);
+
+}  // namespace slhmc::sampling

@@ -1,0 +1,82 @@
+// One SLHMC walker run: trials (HMC on the surrogate, volume moves for NPT)
+// accepted on the reference, with everything a user needs in a run directory:
+//
+//   trials.csv    one line per trial (ΔH, ΔK, ΔV_ref, ΔV_sur, δ, volume, model version, timings)
+//   samples.xyz   every reference evaluation (REF_energy/REF_forces/REF_virials), append-only, synced
+//   chain.xyz     the chain's state every `chain_interval` trials
+//   checkpoint    the exact state (atomic, previous kept as checkpoint.prev)
+//   summary.txt   acceptance, ⟨V_ref⟩ with blocking error, τ_int and ESS, written at the end
+//
+// A restart truncates the logs to the sizes stored in the checkpoint and continues the chain
+// bit for bit; a crash loses at most the trial in flight.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "slhmc/io/durable_file.hpp"
+#include "slhmc/sampling/checkpoint.hpp"
+#include "slhmc/sampling/hmc_move.hpp"
+
+namespace slhmc::sampling {
+
+struct TuningOptions {
+  bool enabled = false;
+  double target_acceptance = 0.6;
+  int interval = 50;                 // trials between adjustments
+  std::uint64_t until_trial = 0;     // tuning stops here (0: never); afterwards the trajectory is fixed
+  int max_n_md = 200;
+};
+
+struct RunOptions {
+  HmcOptions hmc;
+  // Fraction of trials that are volume moves (NPT); 0 for NVT.
+  double volume_move_fraction = 0.0;
+  VolumeMoveOptions volume;
+  std::uint64_t trials = 100;        // total trials of the run (a restart continues up to this)
+  std::uint64_t seed = 1;
+  int chain_interval = 1;            // write the chain state every this many trials (0: never)
+  int checkpoint_interval = 1;       // checkpoint every this many trials
+  TuningOptions tuning;
+  int model_version = 0;             // recorded with every trial (the surrogate's version)
+  void validate() const;
+};
+
+class SlhmcRun {
+ public:
+  // A new run in `directory` (created; existing outputs there are an error unless `restart`).
+  SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
+           std::string directory);
+  // Continues from `directory/checkpoint`.
+  static std::unique_ptr<SlhmcRun> restart(ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
+                                           std::string directory);
+
+  using Observer = std::function<void(const TrialRecord&, const ChainState&)>;
+  // Runs until options.trials trials have been made; calls `observer` after each trial.
+  void run(const Observer& observer = {});
+  const ChainState& state() const { return state_; }
+  int n_md() const { return hmc_.options().n_md; }
+  // Writes summary.txt from the run's logs (also called at the end of run()).
+  std::string write_summary() const;
+
+ private:
+  SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOptions options, std::string directory,
+           Checkpoint checkpoint, bool fresh);
+  void record(const TrialRecord& rec);
+  void maybe_tune();
+  void checkpoint();
+
+  ForceProvider& reference_;
+  ForceProvider& surrogate_;
+  RunOptions options_;
+  std::string dir_;
+  HmcMove hmc_;
+  VolumeMove volume_;
+  ChainState state_;
+  std::uint64_t window_trials_ = 0, window_accepted_ = 0;
+  AppendOnlyFile trials_, samples_, chain_;
+};
+
+}  // namespace slhmc::sampling

@@ -1,0 +1,234 @@
+// The walker loop: choose a move, attempt it, log it durably, checkpoint.
+#include "slhmc/sampling/slhmc_run.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "slhmc/analysis/chain_statistics.hpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/io/structure_io.hpp"
+
+namespace slhmc::sampling {
+
+namespace {
+const char* kTrialsHeader =
+    "trial,move,accepted,delta_H_eV,delta_K_eV,delta_V_ref_eV,delta_V_sur_eV,delta_eV,potential_eV,volume_A3,"
+    "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference\n";
+
+std::string fmt(double x) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
+}
+
+std::string extxyz_text(const Frame& frame, const ComputeResult* reference, const std::map<std::string, std::string>& info) {
+  LabelledFrame lf;
+  lf.frame = frame;
+  lf.info = info;
+  if (reference) {
+    lf.labels.energy = reference->energy;
+    lf.labels.forces = reference->forces;
+    if (reference->has_virial) lf.labels.virial = reference->virial;
+  }
+  std::ostringstream out;
+  WriteOptions wo;
+  wo.reference_keys = true;
+  write_structure(out, lf, StructureFormat::extxyz, wo);
+  return out.str();
+}
+}  // namespace
+
+void RunOptions::validate() const {
+  hmc.validate();
+  if (volume_move_fraction < 0 || volume_move_fraction > 1) throw Error("volume move fraction must be in [0, 1]");
+  if (volume_move_fraction > 0) volume.validate();
+  if (chain_interval < 0) throw Error("chain interval must be ≥ 0");
+  if (checkpoint_interval < 1) throw Error("checkpoint interval must be ≥ 1");
+  if (tuning.enabled && !(tuning.target_acceptance > 0 && tuning.target_acceptance < 1))
+    throw Error("target acceptance must be in (0, 1)");
+}
+
+SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
+                   std::string directory)
+    : SlhmcRun(reference, surrogate, options, directory,
+               [&] {
+                 options.validate();
+                 if (std::filesystem::exists(directory + "/checkpoint"))
+                   throw Error("run directory '" + directory +
+                               "' already holds a run (checkpoint); restart it or choose another directory");
+                 std::filesystem::create_directories(directory);
+                 Checkpoint c;
+                 c.state = make_chain_state(initial, reference, options.seed);
+                 c.n_md = options.hmc.n_md;
+                 c.dt_fs = options.hmc.dt_fs;
+                 return c;
+               }(),
+               true) {}
+
+SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOptions options, std::string directory,
+                   Checkpoint cp, bool fresh)
+    : reference_(reference),
+      surrogate_(surrogate),
+      options_(options),
+      dir_(std::move(directory)),
+      hmc_(options.hmc),
+      volume_(options.volume_move_fraction > 0 ? options.volume : VolumeMoveOptions{}),
+      state_(std::move(cp.state)),
+      window_trials_(cp.tuning_window_trials),
+      window_accepted_(cp.tuning_window_accepted) {
+  hmc_.set_trajectory(cp.n_md, cp.dt_fs);
+  auto size_of = [&](const std::string& name) -> std::int64_t {
+    if (fresh) return 0;
+    auto it = cp.log_sizes.find(name);
+    if (it == cp.log_sizes.end()) throw Error("checkpoint in '" + dir_ + "' does not record the size of " + name);
+    return it->second;
+  };
+  trials_ = AppendOnlyFile(dir_ + "/trials.csv", size_of("trials.csv"));
+  samples_ = AppendOnlyFile(dir_ + "/samples.xyz", size_of("samples.xyz"));
+  chain_ = AppendOnlyFile(dir_ + "/chain.xyz", size_of("chain.xyz"));
+  if (fresh) {
+    trials_.append(kTrialsHeader);
+    // The initial configuration's reference evaluation is a sample too.
+    samples_.append(extxyz_text(state_.frame, &state_.reference,
+                                {{"trial", "0"}, {"accepted", "T"}, {"move", "initial"}, {"model_version", "0"}}));
+    samples_.sync();
+    checkpoint();
+  }
+}
+
+std::unique_ptr<SlhmcRun> SlhmcRun::restart(ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
+                                            std::string directory) {
+  options.validate();
+  Checkpoint cp = load_checkpoint(directory + "/checkpoint");
+  return std::unique_ptr<SlhmcRun>(new SlhmcRun(reference, surrogate, options, directory, std::move(cp), false));
+}
+
+void SlhmcRun::checkpoint() {
+  trials_.sync();
+  chain_.sync();
+  Checkpoint c;
+  c.state = state_;
+  c.n_md = hmc_.options().n_md;
+  c.dt_fs = hmc_.options().dt_fs;
+  c.tuning_window_trials = window_trials_;
+  c.tuning_window_accepted = window_accepted_;
+  c.log_sizes = {{"trials.csv", trials_.size()}, {"samples.xyz", samples_.size()}, {"chain.xyz", chain_.size()}};
+  save_checkpoint(dir_ + "/checkpoint", c);
+}
+
+void SlhmcRun::record(const TrialRecord& rec) {
+  // The reference evaluation first: it is the expensive, irreplaceable part.
+  if (!rec.proposal.positions.empty()) {
+    samples_.append(extxyz_text(rec.proposal, &rec.proposal_reference,
+                                {{"trial", std::to_string(rec.trial)},
+                                 {"accepted", rec.accepted ? "T" : "F"},
+                                 {"move", rec.move},
+                                 {"model_version", std::to_string(options_.model_version)}}));
+    samples_.sync();
+  }
+  std::ostringstream line;
+  line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
+       << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
+       << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << hmc_.options().n_md << ','
+       << fmt(hmc_.options().dt_fs) << ',' << options_.model_version << ',' << fmt(rec.seconds_trajectory) << ','
+       << fmt(rec.seconds_reference) << '\n';
+  trials_.append(line.str());
+  if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0)
+    chain_.append(extxyz_text(state_.frame, &state_.reference,
+                              {{"trial", std::to_string(rec.trial)},
+                               {"model_version", std::to_string(options_.model_version)}}));
+}
+
+void SlhmcRun::maybe_tune() {
+  const TuningOptions& t = options_.tuning;
+  if (!t.enabled || (t.until_trial > 0 && state_.trials > t.until_trial)) return;
+  if (window_trials_ < static_cast<std::uint64_t>(t.interval)) return;
+  const double acc = static_cast<double>(window_accepted_) / window_trials_;
+  int n = hmc_.options().n_md;
+  // Longer trajectories decorrelate more but accumulate more surrogate error; move n_MD
+  // geometrically toward the target acceptance.
+  if (acc > t.target_acceptance + 0.05) n = std::min(t.max_n_md, std::max(n + 1, static_cast<int>(std::lround(n * 1.25))));
+  else if (acc < t.target_acceptance - 0.05) n = std::max(1, static_cast<int>(std::lround(n * 0.8)));
+  hmc_.set_trajectory(n, hmc_.options().dt_fs);
+  window_trials_ = window_accepted_ = 0;
+}
+
+void SlhmcRun::run(const Observer& observer) {
+  while (state_.trials < options_.trials) {
+    // The move type is drawn from the chain's own stream, so restarts stay in step.
+    const bool volume_move = options_.volume_move_fraction > 0 && state_.rng.uniform() < options_.volume_move_fraction;
+    const TrialRecord rec =
+        volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, surrogate_, reference_);
+    if (!volume_move) {
+      ++window_trials_;
+      window_accepted_ += rec.accepted;
+    }
+    record(rec);
+    maybe_tune();
+    if (state_.trials % options_.checkpoint_interval == 0 || state_.trials == options_.trials) checkpoint();
+    if (observer) observer(rec, state_);
+  }
+  write_summary();
+}
+
+std::string SlhmcRun::write_summary() const {
+  // Observables come from the logs, so a restarted run summarizes the whole chain.
+  std::ifstream in(dir_ + "/trials.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<double> potential, volume;
+  std::uint64_t md = 0, md_acc = 0, vol = 0, vol_acc = 0;
+  std::vector<double> delta;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) f.push_back(tok);
+    if (f.size() < 10) continue;
+    const bool acc = f[2] == "1";
+    if (f[1] == "volume") {
+      ++vol;
+      vol_acc += acc;
+    } else {
+      ++md;
+      md_acc += acc;
+      if (std::isfinite(std::stod(f[7]))) delta.push_back(std::stod(f[7]));
+    }
+    potential.push_back(std::stod(f[8]));
+    volume.push_back(std::stod(f[9]));
+  }
+  std::ostringstream s;
+  s << "slhmc run summary (" << dir_ << ")\n";
+  s << "trials: " << potential.size() << " (" << md << " HMC, " << vol << " volume)\n";
+  s << "reference evaluations: " << potential.size() + 1 << "\n";
+  if (md) s << "HMC acceptance: " << fmt(static_cast<double>(md_acc) / md) << "\n";
+  if (vol) s << "volume-move acceptance: " << fmt(static_cast<double>(vol_acc) / vol) << "\n";
+  if (!delta.empty()) {
+    double m = 0, m2 = 0;
+    for (double d : delta) {
+      m += d;
+      m2 += d * d;
+    }
+    m /= delta.size();
+    s << "surrogate error on moves: mean delta " << fmt(m) << " eV, rms " << fmt(std::sqrt(m2 / delta.size()))
+      << " eV\n";
+  }
+  if (potential.size() >= 4) {
+    const auto mv = analysis::blocking_mean(potential);
+    const auto tau = analysis::integrated_autocorrelation_time(potential);
+    s << "potential energy: " << fmt(mv.mean) << " +- " << fmt(mv.error) << " eV (tau_int " << fmt(tau.tau)
+      << " trials, ESS " << fmt(potential.size() / tau.tau) << (tau.reliable ? "" : ", chain too short for a reliable tau")
+      << ")\n";
+    if (vol) {
+      const auto vv = analysis::blocking_mean(volume);
+      s << "volume: " << fmt(vv.mean) << " +- " << fmt(vv.error) << " A^3\n";
+    }
+  }
+  write_file_atomically(dir_ + "/summary.txt", s.str());
+  return s.str();
+}
+
+}  // namespace slhmc::sampling
