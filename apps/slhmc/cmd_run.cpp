@@ -1,0 +1,114 @@
+// `slhmc run CONFIG.toml`: one SLHMC walker. Sections: [system] (as for `md`),
+// [reference] and [surrogate] (any registered potential), [sampler] (trial
+// parameters, NPT, tuning) and [output]. `--restart` continues a run from its
+// checkpoint; `--dry-run` validates the config and prints the plan.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "command.hpp"
+#include "progress.hpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/forces/registry.hpp"
+#include "slhmc/sampling/slhmc_run.hpp"
+#include "system_config.hpp"
+
+namespace slhmc::cli {
+namespace {
+
+sampling::RunOptions read_sampler(const Config& s) {
+  sampling::RunOptions o;
+  o.hmc.temperature_K = s.get_double("temperature_K");
+  o.hmc.n_md = static_cast<int>(s.get_int("n_md", 10));
+  o.hmc.dt_fs = s.get_double("dt_fs", 1.0);
+  o.hmc.momentum_persistence = s.get_double("momentum_persistence", 0.0);
+  const long trials = s.get_int("trials");
+  if (trials < 1) throw ConfigError(s.key_path("trials"), "must be at least 1");
+  o.trials = static_cast<std::uint64_t>(trials);
+  const long seed = s.get_int("seed", 1);
+  if (seed < 0) throw ConfigError(s.key_path("seed"), "must be non-negative");
+  o.seed = static_cast<std::uint64_t>(seed);
+  o.volume_move_fraction = s.get_double("volume_move_fraction", 0.0);
+  o.volume.temperature_K = o.hmc.temperature_K;
+  o.volume.pressure_GPa = s.get_double("pressure_GPa", 0.0);
+  o.volume.max_log_volume_change = s.get_double("max_log_volume_change", 0.02);
+  if (auto t = s.optional_section("tuning")) {
+    o.tuning.enabled = t->get_bool("enabled", true);
+    o.tuning.target_acceptance = t->get_double("target_acceptance", 0.6);
+    o.tuning.interval = static_cast<int>(t->get_int("interval", 50));
+    const long until = t->get_int("until_trial", 0);
+    if (until < 0) throw ConfigError(t->key_path("until_trial"), "must be non-negative");
+    o.tuning.until_trial = static_cast<std::uint64_t>(until);
+    o.tuning.max_n_md = static_cast<int>(t->get_int("max_n_md", 200));
+  }
+  // Name the config key in errors about option values.
+  try {
+    o.validate();
+  } catch (const Error& e) {
+    throw ConfigError(s.path(), e.what());
+  }
+  return o;
+}
+
+int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
+  Config root = options.load();
+  const Config sampler = root.section("sampler");
+  sampling::RunOptions run_options = read_sampler(sampler);
+  std::string directory = "slhmc-run";
+  if (auto out = root.optional_section("output")) {
+    directory = out->get_string("directory", directory);
+    run_options.chain_interval = static_cast<int>(out->get_int("chain_interval", 1));
+    run_options.checkpoint_interval = static_cast<int>(out->get_int("checkpoint_interval", 1));
+  }
+  const Frame frame = load_system(root.section("system"), options.base_dir(), run_options.seed);
+  ProviderContext context{options.base_dir(), &frame};
+  const auto reference = make_provider(root.section("reference"), context);
+  const auto surrogate = make_provider(root.section("surrogate"), context);
+  root.check_all_used();
+
+  if (dry_run) {
+    std::cout << "slhmc run plan\n"
+              << "  system:    " << frame.size() << " atoms, volume " << frame.cell.volume() << " A^3\n"
+              << "  reference: " << reference->description() << "\n"
+              << "  surrogate: " << surrogate->description() << "\n"
+              << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
+              << run_options.hmc.n_md << " x " << run_options.hmc.dt_fs << " fs"
+              << (run_options.volume_move_fraction > 0 ? ", NPT" : ", NVT") << "\n"
+              << "  output:    " << directory << (restart ? " (restart from its checkpoint)" : "") << "\n";
+    return 0;
+  }
+
+  std::unique_ptr<sampling::SlhmcRun> run;
+  if (restart) run = sampling::SlhmcRun::restart(*reference, *surrogate, run_options, directory);
+  else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, *surrogate, run_options, directory);
+
+  ProgressLine progress(static_cast<long>(run_options.trials));
+  run->run([&](const sampling::TrialRecord& rec, const sampling::ChainState& state) {
+    if (!progress.enabled()) return;
+    std::ostringstream detail;
+    detail.precision(3);
+    detail << "acc " << static_cast<double>(state.accepted) / std::max<std::uint64_t>(1, state.trials)
+           << "  n_md " << run->n_md() << "  model v" << run_options.model_version;
+    progress.update(static_cast<long>(rec.trial), detail.str());
+  });
+  progress.finish();
+  std::cout << run->write_summary();
+  std::cout << "outputs in " << directory << "/ (trials.csv, samples.xyz, chain.xyz, checkpoint, summary.txt)\n";
+  return 0;
+}
+
+Runner setup(CLI::App& app) {
+  auto options = std::make_shared<ConfigOptions>();
+  auto restart = std::make_shared<bool>(false);
+  auto dry_run = std::make_shared<bool>(false);
+  app.add_option("config", options->path, "Run configuration (TOML)")->required()->check(CLI::ExistingFile);
+  options->add_to(app);
+  app.add_flag("--restart", *restart, "Continue the run in the output directory from its checkpoint");
+  app.add_flag("--dry-run", *dry_run, "Validate the configuration and print the plan");
+  return [=] { return run_slhmc(*options, *restart, *dry_run); };
+}
+
+const CommandRegistration reg("run", "Sample the reference ensemble with self-learning hybrid Monte Carlo", setup);
+
+}  // namespace
+}  // namespace slhmc::cli
