@@ -146,6 +146,18 @@ TEST(EamProvider, ReusesTheNeighbourListAndMatchesAFreshOne) {
       for (int d = 0; d < 3; ++d) EXPECT_NEAR(cached.forces[i][d], ref.forces[i][d], 1e-11);
   }
   EXPECT_EQ(eam.neighbor_list().build_count(), 1u);
+  // A move beyond skin/2 rebuilds the list (and the provider's compact copy of it).
+  frame.positions[5][0] += 0.4;
+  frame.positions[9] = frame.positions[9] + frame.cell.matrix()[1];  // an unwrapped periodic image
+  const ComputeResult moved = eam.compute(frame, ComputeRequest::all());
+  EXPECT_EQ(eam.neighbor_list().build_count(), 2u);
+  EamProvider fresh = synthetic(EamFormat::fs);
+  const ComputeResult ref = fresh.compute(frame, ComputeRequest::all());
+  EXPECT_NEAR(moved.energy, ref.energy, 1e-11);
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b) EXPECT_NEAR(moved.virial[a][b], ref.virial[a][b], 1e-10);
+  for (std::size_t i = 0; i < frame.size(); ++i)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(moved.forces[i][d], ref.forces[i][d], 1e-11);
   // Swapping species changes the energy (the type cache follows the numbers).
   const double before = eam.compute(frame, ComputeRequest::energy_only()).energy;
   std::swap(frame.numbers[0], frame.numbers[1]);

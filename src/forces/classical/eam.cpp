@@ -3,9 +3,11 @@
 // as `type = "eam"`.
 #include "slhmc/forces/classical/eam.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "slhmc/core/elements.hpp"
@@ -19,36 +21,43 @@ namespace {
 // Closer than this two atoms are taken to coincide (φ = r·φ / r would be infinite).
 constexpr double kMinDistance2 = 1e-20;  // Å²
 
-// Pass 2 for one pair type of request: kDerivs adds forces and the virial.
+// Pass 2 for one kind of request: kDerivs adds forces, kVirial the virial (MD steps
+// mostly need forces only; the virial costs six multiply-adds per pair).
 // Returns the pair energy; adds ½φ to both atoms' energies if atomic != nullptr.
-template <bool kDerivs>
-double pair_pass(const EamTables& t, const NeighborList& list, const Vec3* x, const int* type, const double* dF,
-                 Vec3* force, double* atomic, double w[6]) {
+// Pairs of atom i are pairs[offsets[i] .. offsets[i+1]), each {j, shift index}.
+template <bool kDerivs, bool kVirial, class Pair>
+double pair_pass(const EamTables& t, std::size_t n, const std::size_t* offsets, const Pair* pairs, const Vec3* shifts,
+                 const Vec3* x, const int* type, const double* dF, Vec3* force, double* atomic, double w[6]) {
   const std::size_t ne = t.num_elements();
   const double cutsq = t.cutoff * t.cutoff;
   const EamKnot* density = t.density.data();
   const EamKnot* rphi = t.rphi.data();
+  const int* density_index = t.density_index.data();
+  const int* pair_index = t.pair_index.data();
+  // Locals, not members: stores through force/atomic could alias t's doubles for the compiler.
   const std::size_t nr = static_cast<std::size_t>(t.nr);
+  const int nknots = t.nr;
+  const double rdr = t.rdr;
   double energy = 0.0;
   double wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
-  const std::size_t n = list.num_atoms();
   for (std::size_t i = 0; i < n; ++i) {
     const Vec3 xi = x[i];
     const int ti = type[i];
     Vec3 fi{0, 0, 0};
-    for (const NeighborEntry& e : list.neighbors(i)) {
-      const int j = e.j;
-      const double dx = x[j][0] + e.shift[0] - xi[0];
-      const double dy = x[j][1] + e.shift[1] - xi[1];
-      const double dz = x[j][2] + e.shift[2] - xi[2];
+    for (std::size_t q = offsets[i]; q < offsets[i + 1]; ++q) {
+      const int j = pairs[q].j;
+      const Vec3& sh = shifts[pairs[q].shift];
+      const double dx = x[j][0] + sh[0] - xi[0];
+      const double dy = x[j][1] + sh[1] - xi[1];
+      const double dz = x[j][2] + sh[2] - xi[2];
       const double rsq = dx * dx + dy * dy + dz * dz;
       if (!(rsq < cutsq)) continue;
       const int tj = type[j];
       const double r = std::sqrt(rsq);
       int m;
       double p;
-      t.locate_r(r, m, p);
-      const EamKnot& kz = rphi[t.pair_index[ti * ne + tj] * nr + m];
+      EamTables::locate(r, rdr, nknots, m, p);
+      const EamKnot& kz = rphi[pair_index[ti * ne + tj] * nr + m];
       const double z2 = kz.value(p);
       const double recip = 1.0 / r;
       const double phi = z2 * recip;
@@ -59,8 +68,10 @@ double pair_pass(const EamTables& t, const NeighborList& list, const Vec3* x, co
       }
       if constexpr (kDerivs) {
         // d/dr of the density at i due to j, and at j due to i (LAMMPS's rhojp, rhoip).
-        const double rho_at_i = density[t.density_index[ti * ne + tj] * nr + m].derivative(p);
-        const double rho_at_j = density[t.density_index[tj * ne + ti] * nr + m].derivative(p);
+        // (One function for both directions for like atoms and setfl's like pairs: look it up once.)
+        const std::size_t qi = density_index[ti * ne + tj], qj = density_index[tj * ne + ti];
+        const double rho_at_i = density[qi * nr + m].derivative(p);
+        const double rho_at_j = qj == qi ? rho_at_i : density[qj * nr + m].derivative(p);
         const double phip = kz.derivative(p) * recip - phi * recip;
         const double dEdr = dF[i] * rho_at_i + dF[j] * rho_at_j + phip;
         // fpair·R is the force on j; −fpair·R that on i; W −= (∂E/∂R) ⊗ R.
@@ -72,17 +83,19 @@ double pair_pass(const EamTables& t, const NeighborList& list, const Vec3* x, co
         force[j][0] += fx;
         force[j][1] += fy;
         force[j][2] += fz;
-        wxx += fx * dx;
-        wyy += fy * dy;
-        wzz += fz * dz;
-        wxy += fx * dy;
-        wxz += fx * dz;
-        wyz += fy * dz;
+        if constexpr (kVirial) {
+          wxx += fx * dx;
+          wyy += fy * dy;
+          wzz += fz * dz;
+          wxy += fx * dy;
+          wxz += fx * dz;
+          wyz += fy * dz;
+        }
       }
     }
     if constexpr (kDerivs) force[i] += fi;
   }
-  if constexpr (kDerivs) {
+  if constexpr (kVirial) {
     w[0] = wxx; w[1] = wyy; w[2] = wzz; w[3] = wxy; w[4] = wxz; w[5] = wyz;
   }
   return energy;
@@ -136,27 +149,36 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
         throw EngineError("eam: position of atom " + std::to_string(i) + " is not finite");
   assign_types(frame);
   list_.update(frame);
+  sync_pairs();
 
   const EamTables& t = tables_;
   const std::size_t ne = t.num_elements();
   const std::size_t nr = static_cast<std::size_t>(t.nr);
   const double cutsq = t.cutoff * t.cutoff;
   const EamKnot* density = t.density.data();
+  const int* density_index = t.density_index.data();
+  const int nknots = t.nr;
+  const double rdr = t.rdr;
   const Vec3* x = frame.positions.data();
   const int* type = types_.data();
 
   // Pass 1: densities, each pair once (a self-image pair adds to ρ_i twice, once per direction).
   rho_.assign(n, 0.0);
   dF_.resize(n);
+  double* rho = rho_.data();
+  const std::size_t* offsets = pair_offsets_.data();
+  const Pair* pairs = pairs_.data();
+  const Vec3* shifts = shifts_.data();
   for (std::size_t i = 0; i < n; ++i) {
     const Vec3 xi = x[i];
     const int ti = type[i];
     double rho_i = 0.0;
-    for (const NeighborEntry& e : list_.neighbors(i)) {
-      const int j = e.j;
-      const double dx = x[j][0] + e.shift[0] - xi[0];
-      const double dy = x[j][1] + e.shift[1] - xi[1];
-      const double dz = x[j][2] + e.shift[2] - xi[2];
+    for (std::size_t q = offsets[i]; q < offsets[i + 1]; ++q) {
+      const int j = pairs[q].j;
+      const Vec3& sh = shifts[pairs[q].shift];
+      const double dx = x[j][0] + sh[0] - xi[0];
+      const double dy = x[j][1] + sh[1] - xi[1];
+      const double dz = x[j][2] + sh[2] - xi[2];
       const double rsq = dx * dx + dy * dy + dz * dz;
       if (!(rsq < cutsq)) continue;
       if (rsq < kMinDistance2)
@@ -165,11 +187,13 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
       const int tj = type[j];
       int m;
       double p;
-      t.locate_r(std::sqrt(rsq), m, p);
-      rho_i += density[t.density_index[ti * ne + tj] * nr + m].value(p);
-      rho_[j] += density[t.density_index[tj * ne + ti] * nr + m].value(p);
+      EamTables::locate(std::sqrt(rsq), rdr, nknots, m, p);
+      const std::size_t qi = density_index[ti * ne + tj], qj = density_index[tj * ne + ti];
+      const double from_j = density[qi * nr + m].value(p);
+      rho_i += from_j;
+      rho[j] += qj == qi ? from_j : density[qj * nr + m].value(p);
     }
-    rho_[i] += rho_i;
+    rho[i] += rho_i;
   }
 
   ComputeResult result;
@@ -191,10 +215,13 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
   double w[6] = {0, 0, 0, 0, 0, 0};
   if (derivs) {
     result.forces.assign(n, Vec3{0, 0, 0});
-    energy += pair_pass<true>(t, list_, x, type, dF_.data(), result.forces.data(), atomic, w);
+    auto pass = request.virial ? &pair_pass<true, true, Pair> : &pair_pass<true, false, Pair>;
+    energy += pass(t, n, offsets, pairs, shifts, x, type, dF_.data(),
+                              result.forces.data(), atomic, w);
     if (!request.forces) result.forces.clear();
   } else {
-    energy += pair_pass<false>(t, list_, x, type, dF_.data(), nullptr, atomic, w);
+    energy += pair_pass<false, false>(t, n, offsets, pairs, shifts, x, type, dF_.data(),
+                               nullptr, atomic, w);
   }
   result.energy = energy;
   if (request.virial) {
@@ -202,6 +229,25 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
     result.has_virial = true;
   }
   return result;
+}
+
+void EamProvider::sync_pairs() {
+  if (list_.build_count() == synced_build_) return;
+  const std::size_t n = list_.num_atoms();
+  pair_offsets_.assign(n + 1, 0);
+  pairs_.resize(list_.total_entries());
+  shifts_.clear();
+  std::map<std::array<int, 3>, int> shift_id;
+  std::size_t q = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const NeighborEntry& e : list_.neighbors(i)) {
+      auto [it, added] = shift_id.try_emplace(e.image, static_cast<int>(shifts_.size()));
+      if (added) shifts_.push_back(e.shift);  // the same image always has the same shift
+      pairs_[q++] = Pair{e.j, it->second};
+    }
+    pair_offsets_[i + 1] = q;
+  }
+  synced_build_ = list_.build_count();
 }
 
 std::string find_eam_file(const std::string& file, const std::string& base_dir) {

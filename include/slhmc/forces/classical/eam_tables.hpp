@@ -109,23 +109,21 @@ struct EamTables {
 
   std::size_t num_elements() const { return elements.size(); }
 
-  // LAMMPS's lookup of a distance r ≥ 0 (r < cutoff): interval m (0-based) and
-  // p ∈ [0, 1]; beyond the table p is held at 1.
-  void locate_r(double r, int& m, double& p) const {
-    p = r * rdr + 1.0;
-    m = (p >= nr - 1) ? nr - 1 : (p >= 1.0 ? static_cast<int>(p) : 1);
+  // LAMMPS's grid lookup of x on n knots with inverse spacing rdx: interval m
+  // (0-based, ≤ n − 2) and p ∈ [0, 1] (held at 1 beyond the table; negative
+  // below 0, extrapolating the first cubic). LAMMPS's arithmetic, without its
+  // undefined int conversion of huge or NaN arguments (NaN → interval 0).
+  static void locate(double x, double rdx, int n, int& m, double& p) {
+    p = x * rdx + 1.0;
+    m = (p >= n - 1) ? n - 1 : (p >= 1.0 ? static_cast<int>(p) : 1);
     p -= m;
     if (p > 1.0) p = 1.0;
     m -= 1;
   }
-  // The same for a density (any sign): below 0 the first cubic is extrapolated.
-  void locate_rho(double rho, int& m, double& p) const {
-    p = rho * rdrho + 1.0;
-    m = (p >= nrho - 1) ? nrho - 1 : (p >= 1.0 ? static_cast<int>(p) : 1);  // NaN → 1, no UB
-    p -= m;
-    if (p > 1.0) p = 1.0;
-    m -= 1;
-  }
+  // Lookup of a distance r ≥ 0 (r < cutoff).
+  void locate_r(double r, int& m, double& p) const { locate(r, rdr, nr, m, p); }
+  // Lookup of a density (any sign).
+  void locate_rho(double rho, int& m, double& p) const { locate(rho, rdrho, nrho, m, p); }
   // F_a(ρ) in eV and F'_a(ρ), with LAMMPS's linear extension beyond rhomax.
   double embed(int a, double rho, double& dF) const {
     int m;
