@@ -50,7 +50,8 @@ Cell lammps_cell(double lx, double ly, double lz, double xy, double xz, double y
   return Cell(Mat3{Vec3{lx, 0, 0}, Vec3{xy, ly, 0}, Vec3{xz, yz, lz}}, {true, true, true});
 }
 
-// Runs `lmp` with `pair_style` on `frame` (periodic, LAMMPS-form cell); `symbols`
+// Runs `lmp` with `pair_style` on `frame` (LAMMPS-form cell; a non-periodic
+// direction becomes a fixed boundary, the atoms must lie inside the cell); `symbols`
 // lists the element of LAMMPS type 1, 2, ... (for eam/alloy and eam/fs).
 LammpsEam run_lammps(const Frame& frame, const std::vector<std::string>& symbols, const std::string& style,
                      const std::string& file, const test::TempDir& dir) {
@@ -72,7 +73,9 @@ LammpsEam run_lammps(const Frame& frame, const std::vector<std::string>& symbols
   if (style != "eam")
     for (const auto& s : symbols) coeff += " " + s;
   std::ostringstream in;
-  in << "units metal\natom_style atomic\nboundary p p p\nread_data data.lmp\n"
+  const Pbc& pbc = frame.cell.pbc();
+  in << "units metal\natom_style atomic\nboundary " << (pbc[0] ? "p" : "f") << (pbc[1] ? " p" : " f")
+     << (pbc[2] ? " p" : " f") << "\nread_data data.lmp\n"
      << "pair_style " << style << "\n" << coeff << "\n"
      << "neighbor 1.0 bin\n"
      << "compute pea all pe/atom\ncompute vir all pressure NULL virial\n"
@@ -260,4 +263,23 @@ TEST(LammpsEam, DensityBeyondTheTable) {
   // The shipped fs tables reach far beyond any physical density (CuZr: 0.85·ρ_max at
   // 0.6 Å); the extension is the same code as for setfl. A very close approach still:
   expect_matches_lammps("eam/fs", "CuZr_mm.eam.fs", squeezed({Cu, Zr}, 3.9, 0.6, 16), "fs CuZr close approach", 0.5);
+}
+
+TEST(LammpsEam, SlabWithAFreeSurface) {
+  // Periodic in x and y, free in z (LAMMPS `boundary p p f`): two surfaces.
+  REQUIRE_LAMMPS("CuNi.eam.alloy");
+  auto slab = [](Frame f) {
+    // The atoms 2 Å inside a taller cell along z, so that none touches the fixed walls.
+    const Mat3 A = f.cell.matrix();
+    Frame s;
+    s.cell = Cell(Mat3{A[0], A[1], Vec3{0, 0, A[2][2] + 4.0}}, {true, true, false});
+    for (std::size_t i = 0; i < f.size(); ++i) s.add_atom(f.numbers[i], f.positions[i] + Vec3{0, 0, 2.0});
+    return s;
+  };
+  expect_matches_lammps("eam/alloy", "CuNi.eam.alloy", slab(crystal(3.56, 3, 3, 3, 0.1, 0.0, 0.0, 0.1, {Cu, Ni}, 17)),
+                        "setfl CuNi slab (p p f)");
+  expect_matches_lammps("eam/fs", "CuZr_mm.eam.fs", slab(crystal(3.9, 3, 3, 2, -0.1, 0.0, 0.0, 0.1, {Cu, Zr}, 18)),
+                        "fs CuZr slab (p p f)");
+  expect_matches_lammps("eam", "Cu_u3.eam", slab(crystal(3.615, 2, 2, 2, 0.2, 0.0, 0.0, 0.1, {Cu}, 19)),
+                        "funcfl Cu_u3 slab (p p f)");
 }
