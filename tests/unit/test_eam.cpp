@@ -197,6 +197,18 @@ TEST(EamProvider, RequestsAndErrors) {
   EXPECT_THROW(eam.compute(nan, ComputeRequest{}), EngineError);
   // Still usable afterwards.
   EXPECT_NEAR(eam.compute(frame, ComputeRequest::energy_only()).energy, e.energy, 1e-12);
+  // Empty frames and lone atoms: F(0) only.
+  Frame empty;
+  empty.cell = frame.cell;
+  const ComputeResult none = eam.compute(empty, ComputeRequest::all());
+  EXPECT_EQ(none.energy, 0.0);
+  EXPECT_TRUE(none.forces.empty());
+  Frame lone;
+  lone.add_atom(Ni, {1, 2, 3});
+  const ComputeResult one = eam.compute(lone, ComputeRequest::all());
+  double dF;
+  EXPECT_DOUBLE_EQ(one.energy, eam.tables().embed(1, 0.0, dF));
+  EXPECT_EQ(one.forces[0], (Vec3{0, 0, 0}));
 }
 
 TEST(EamProvider, ConfigFactory) {
