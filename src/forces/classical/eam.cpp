@@ -68,7 +68,7 @@ double pair_pass(const EamTables& t, std::size_t n, const std::size_t* offsets, 
       }
       if constexpr (kDerivs) {
         // d/dr of the density at i due to j, and at j due to i (LAMMPS's rhojp, rhoip).
-        // (One function for both directions for like atoms and setfl's like pairs: look it up once.)
+        // (Like atoms share one function for both directions: look it up once.)
         const std::size_t qi = density_index[ti * ne + tj], qj = density_index[tj * ne + ti];
         const double rho_at_i = density[qi * nr + m].derivative(p);
         const double rho_at_j = qj == qi ? rho_at_i : density[qj * nr + m].derivative(p);

@@ -22,6 +22,13 @@
 // Lookups clamp to the last interval (values beyond the table are held at the
 // last knot; r is cut at the file's cutoff), and F is extended linearly beyond
 // ρ_max, all as LAMMPS does. See EamTables for the exact rules.
+//
+// Two LAMMPS behaviours are kept although forces there are not exactly −∇E:
+// a file whose cutoff lies beyond its last r knot (Cu_zhou.eam.alloy: 9.0375 vs
+// 9.0366 Å) holds value and slope of the last knot out to the cutoff; and a
+// funcfl table, one knot shorter after re-tabulation, holds F between its last
+// knot and ρ_max = (Nrho−1)·drho of the file (linear only beyond ρ_max).
+// Both matter only at the very edge of the tables.
 #pragma once
 
 #include <cstddef>
