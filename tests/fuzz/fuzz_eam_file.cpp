@@ -1,14 +1,12 @@
 // Fuzz target: the EAM file reader (all three formats) and the spline set-up
 // must either succeed or throw slhmc::Error — never crash, hang, read out of
 // bounds or allocate from unchecked header counts.
-//
-// The fuzz build holds only the core and io modules, so this target compiles
-// the reader's source file itself (it depends on core only).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "../../src/forces/classical/eam_tables.cpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/forces/classical/eam_tables.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
