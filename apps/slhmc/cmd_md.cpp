@@ -155,7 +155,7 @@ int run_md_command(const ConfigOptions& options) {
   const ThermoRow last = thermo_row(state);
   const double n = static_cast<double>(state.frame.size());
   std::printf("slhmc md: %s\n", integrator->description().c_str());
-  std::printf("  %ld steps, %zu atoms, %.2f s (%.3g us/atom-step)\n", steps, state.frame.size(), seconds,
+  std::printf("  %ld steps, %zu atoms, %.4g s (%.3g us/atom-step)\n", steps, state.frame.size(), seconds,
               steps > 0 ? seconds * 1e6 / (static_cast<double>(steps) * n) : 0.0);
   std::printf("  mean T = %.2f K, final E_pot = %.6f eV, conserved-energy change = %.3g eV/atom\n",
               counted ? sum_t / counted : temperature(state), last.potential_eV,
