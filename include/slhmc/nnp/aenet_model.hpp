@@ -21,6 +21,8 @@ struct AenetModelOptions {
   int chebyshev_version = 0;        // 0: aenet ≥ 2.0.4, 1: aenet ≤ 2.0.3 (§A5)
   double length_unit_angstrom = 1.0;  // Å per model length unit
   double energy_unit_ev = 1.0;        // eV per model energy unit
+  // Use the plain descriptor path (compute, then backprop) instead of the fused fast one.
+  bool reference_evaluator = false;
 };
 
 class AenetModel final : public Model {

@@ -203,25 +203,37 @@ ComputeResult AenetModel::compute(const Frame& frame, const NeighborList& neighb
     const std::size_t nsf = static_cast<std::size_t>(sp.descriptor->size());
     w.G.resize(nsf);
     w.x.resize(nsf);
-    sp.descriptor->compute(w.env, w.G);
-    for (std::size_t k = 0; k < nsf; ++k) w.x[k] = sp.scale[k] * (w.G[k] - sp.shift[k]);
-    double y;
-    if (need_grad) {
-      w.dy_dx.resize(nsf);
+    w.g.resize(nsf);
+    w.dy_dx.resize(nsf);
+    const std::size_t m = w.env.r.size();
+    double y = 0.0;
+    // G → x = scale·(G − μ) → y; with gradients also g = dE_i/dG_k = E_scale·scale_k·∂y/∂x_k.
+    auto network = [&](std::span<const double> G, std::span<double> g) {
+      for (std::size_t k = 0; k < nsf; ++k) w.x[k] = sp.scale[k] * (G[k] - sp.shift[k]);
+      if (g.empty()) {
+        y = sp.network.evaluate(w.x);
+        return;
+      }
       y = sp.network.evaluate(w.x, w.dy_dx);
+      for (std::size_t k = 0; k < nsf; ++k) g[k] = sp.e_scale * sp.scale[k] * w.dy_dx[k];
+    };
+    if (need_grad) {
+      w.h.assign(m, Vec3{0, 0, 0});
+      if (options_.reference_evaluator) {
+        sp.descriptor->compute(w.env, w.G);
+        network(w.G, w.g);
+        sp.descriptor->backprop(w.env, w.g, w.h);
+      } else {
+        sp.descriptor->evaluate(w.env, w.G, w.g, network, w.h);
+      }
     } else {
-      y = sp.network.evaluate(w.x);
+      sp.descriptor->compute(w.env, w.G);
+      network(w.G, std::span<double>());
     }
     const double e_i = (sp.e_scale * y + sp.e_shift + sp.e_atom) * e_unit;
     energy += e_i;
     if (request.atomic_energies) result.atomic_energies[i] = e_i;
     if (!need_grad) continue;
-    // dE_i/dG_k = E_scale · scale_k · ∂y/∂x_k (model units)
-    w.g.resize(nsf);
-    for (std::size_t k = 0; k < nsf; ++k) w.g[k] = sp.e_scale * sp.scale[k] * w.dy_dx[k];
-    const std::size_t m = w.env.r.size();
-    w.h.assign(m, Vec3{0, 0, 0});
-    sp.descriptor->backprop(w.env, w.g, w.h);
     for (std::size_t e = 0; e < m; ++e) {
       const Vec3 h = h_to_si * w.h[e];
       if (request.forces) {

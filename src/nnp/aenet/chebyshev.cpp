@@ -142,6 +142,146 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     }
   }
 
+  // Fast path: one pass stores per-entry and per-pair polynomial values, the
+  // gradient pass only contracts them (the Jacobian is never formed; §F1).
+  void evaluate(const AenetEnvironment& env, std::span<double> G, std::span<double> g, const GradientFunction& dE_dG,
+                std::span<Vec3> h) const override {
+    struct Cache {
+      std::vector<double> radT, raddT;     // entry × N_r
+      std::vector<int> rad_entries;        // entries inside the radial cutoff
+      std::vector<int> ang_entries;        // entries inside the angular cutoff
+      std::vector<double> fca, dfca, inv_d;
+      std::vector<Vec3> u;
+      std::vector<double> pairT, pairdT;   // pair × N_a (dT/dx)
+      std::vector<double> pair_c;
+    };
+    thread_local Cache c;
+    for (double& x : G) x = 0.0;
+    const bool weighted = nenv_ > 1;
+    double* rad = G.data();
+    double* ang = G.data() + n_r_;
+    double* radw = G.data() + n_r_ + n_a_;
+    double* angw = radw + n_r_;
+    const std::size_t m = env.r.size();
+    const std::size_t nr = static_cast<std::size_t>(n_r_), na = static_cast<std::size_t>(n_a_);
+
+    // Radial values.
+    c.rad_entries.clear();
+    c.radT.resize(m * nr);
+    c.raddT.resize(m * nr);
+    for (std::size_t j = 0; j < m; ++j) {
+      const double d = env.d[j];
+      if (d <= kEps || d > rc_r_) continue;
+      c.rad_entries.push_back(static_cast<int>(j));
+      double* T = c.radT.data() + c.rad_entries.size() * nr - nr;
+      double* dT = c.raddT.data() + c.rad_entries.size() * nr - nr;
+      const double fc = cutoff_fc(d, rc_r_);
+      chebyshev(radial_.argument(d), order_r_, T, dT);
+      const double sj = spin_[env.type[j]];
+      for (std::size_t n = 0; n < nr; ++n) {
+        const double v = fc * T[n];
+        rad[n] += v;
+        if (weighted) radw[n] += sj * v;
+      }
+    }
+    // Angular values: entries inside the angular cutoff, every pair once.
+    c.ang_entries.clear();
+    c.fca.clear();
+    c.dfca.clear();
+    c.inv_d.clear();
+    c.u.clear();
+    for (std::size_t j = 0; j < m; ++j) {
+      const double d = env.d[j];
+      if (d < kEps || d > rc_a_) continue;
+      c.ang_entries.push_back(static_cast<int>(j));
+      c.fca.push_back(cutoff_fc(d, rc_a_));
+      c.dfca.push_back(cutoff_dfc(d, rc_a_));
+      c.inv_d.push_back(1.0 / d);
+      c.u.push_back((1.0 / d) * env.r[j]);
+    }
+    const std::size_t ma = c.ang_entries.size();
+    const std::size_t npairs = ma * (ma - (ma > 0 ? 1 : 0)) / 2;
+    c.pairT.resize(npairs * na);
+    c.pairdT.resize(npairs * na);
+    c.pair_c.resize(npairs);
+    std::size_t p = 0;
+    for (std::size_t a = 0; a < ma; ++a) {
+      const std::size_t j = static_cast<std::size_t>(c.ang_entries[a]);
+      const double dj = env.d[j];
+      const double sj = spin_[env.type[j]];
+      for (std::size_t b = a + 1; b < ma; ++b, ++p) {
+        const std::size_t k = static_cast<std::size_t>(c.ang_entries[b]);
+        const double cos_jk = dot(env.r[j], env.r[k]) / (dj * env.d[k]);
+        c.pair_c[p] = cos_jk;
+        double* T = c.pairT.data() + p * na;
+        chebyshev(angular_.argument(cos_jk), order_a_, T, c.pairdT.data() + p * na);
+        const double w = c.fca[a] * c.fca[b];
+        const double skj = sj * spin_[env.type[k]];
+        for (std::size_t n = 0; n < na; ++n) {
+          const double v = w * T[n];
+          ang[n] += v;
+          if (weighted) angw[n] += skj * v;
+        }
+      }
+    }
+
+    dE_dG(G, g);
+
+    const double* g_rad = g.data();
+    const double* g_ang = g.data() + n_r_;
+    const double* g_radw = g.data() + n_r_ + n_a_;
+    const double* g_angw = g_radw + n_r_;
+    const double dxdr = radial_.dx_dr();
+    for (std::size_t q = 0; q < c.rad_entries.size(); ++q) {
+      const std::size_t j = static_cast<std::size_t>(c.rad_entries[q]);
+      const double d = env.d[j];
+      const double fc = cutoff_fc(d, rc_r_);
+      const double dfc = cutoff_dfc(d, rc_r_);
+      const double* T = c.radT.data() + q * nr;
+      const double* dT = c.raddT.data() + q * nr;
+      const double sj = spin_[env.type[j]];
+      double sum = 0.0;
+      for (std::size_t n = 0; n < nr; ++n) {
+        const double an = weighted ? g_rad[n] + sj * g_radw[n] : g_rad[n];
+        sum += an * (dfc * T[n] + fc * dT[n] * dxdr);
+      }
+      h[j] += (sum / d) * env.r[j];
+    }
+    const double dxdc = angular_.dx_dr();
+    p = 0;
+    for (std::size_t a = 0; a < ma; ++a) {
+      const std::size_t j = static_cast<std::size_t>(c.ang_entries[a]);
+      const double sj = spin_[env.type[j]];
+      const Vec3 uj = c.u[a];
+      Vec3 hj{0, 0, 0};
+      for (std::size_t b = a + 1; b < ma; ++b, ++p) {
+        const std::size_t k = static_cast<std::size_t>(c.ang_entries[b]);
+        const double skj = sj * spin_[env.type[k]];
+        const double* T = c.pairT.data() + p * na;
+        const double* dT = c.pairdT.data() + p * na;
+        double A0 = 0.0, B0 = 0.0, A1 = 0.0, B1 = 0.0;
+        for (std::size_t n = 0; n < na; ++n) {
+          A0 += g_ang[n] * T[n];
+          B0 += g_ang[n] * dT[n];
+        }
+        if (weighted)
+          for (std::size_t n = 0; n < na; ++n) {
+            A1 += g_angw[n] * T[n];
+            B1 += g_angw[n] * dT[n];
+          }
+        const double A = A0 + skj * A1;
+        const double B = (B0 + skj * B1) * dxdc;
+        const double cjk = c.pair_c[p];
+        const double w = c.fca[a] * c.fca[b];
+        const Vec3& uk = c.u[b];
+        const double wb = w * B;
+        hj += (c.dfca[a] * c.fca[b] * A) * uj + (wb * c.inv_d[a]) * (uk - cjk * uj);
+        h[k] += (c.fca[a] * c.dfca[b] * A) * uk + (wb * c.inv_d[b]) * (uj - cjk * uk);
+      }
+      h[j] += hj;
+    }
+  }
+
   void backprop(const AenetEnvironment& env, std::span<const double> g, std::span<Vec3> h) const override {
     const bool weighted = nenv_ > 1;
     const double* g_rad = g.data();
