@@ -42,6 +42,9 @@ class AenetModel final : public Model {
   // Raw descriptors (canonical order, model units) of every atom: N × nsf(species).
   std::vector<std::vector<double>> descriptors(const Frame& frame, const NeighborList& neighbors) const;
   const AenetModelOptions& options() const { return options_; }
+  // Load-time warnings (degenerate features, setups aenet evaluates defectively); also in metadata()
+  // as "warning.N". The library does not print them; callers may.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   struct Species {
@@ -68,6 +71,7 @@ class AenetModel final : public Model {
   std::vector<int> index_of_z_;  // atomic number → index into species_, −1 if absent
   double cutoff_model_ = 0.0;    // model length units
   std::vector<std::string> sources_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace slhmc::nnp

@@ -65,6 +65,20 @@ AenetModel::AenetModel(std::vector<AenetNetFile> files, AenetModelOptions option
       const double s = var < 0.0 ? 0.0 : std::sqrt(var);
       sp.scale[k] = s <= 1e-10 ? 0.0 : 1.0 / s;
     }
+    int degenerate = 0;
+    for (double sc : sp.scale) degenerate += sc == 0.0;
+    if (degenerate > 0)
+      warnings_.push_back(f.source + ": " + std::to_string(degenerate) +
+                          " descriptor(s) have zero training variance and enter with scale 0 (as in aenet)");
+    if (f.sftype == "Chebyshev" && f.sfparam.size() >= 4 && f.sfparam[2] > f.sfparam[0] && f.envtypes.size() > 1)
+      warnings_.push_back(f.source + ": angular cutoff > radial cutoff: aenet computed the weighted angular "
+                          "block with a stale species weight (nnp-formats Part D #3); slhmc uses the correct one");
+    if (f.sftype == "Behler2011")
+      for (int k = 0; k < f.nsf; ++k)
+        if ((f.sf[k] == 4 || f.sf[k] == 5) && f.sfparam[4 * static_cast<std::size_t>(k) + 2] < 1.0) {
+          warnings_.push_back(f.source + ": a G4/G5 function has zeta < 1; its derivative is singular at 1 + lambda·cos = 0");
+          break;
+        }
     sp.e_scale = 1.0 / f.scale;
     sp.e_shift = f.shift;
     bool found = false;
@@ -127,6 +141,7 @@ std::map<std::string, std::string> AenetModel::metadata() const {
     sp << (i ? " " : "") << species_[i].symbol;
   }
   m["files"] = files.str();
+  for (std::size_t i = 0; i < warnings_.size(); ++i) m["warning." + std::to_string(i + 1)] = warnings_[i];
   m["species"] = sp.str();
   return m;
 }
