@@ -286,3 +286,30 @@ TEST(AenetModel, FastEvaluatorMatchesReferenceEvaluator) {
     }
   }
 }
+
+#ifdef _OPENMP
+#include <omp.h>
+
+TEST(AenetModel, ResultsDoNotDependOnTheThreadCount) {
+  SLHMC_REQUIRE_SHARED(root, "reference/aenet");
+  const Mat3 big{Vec3{9.1, 0.0, 0.0}, Vec3{2.5, 8.7, 0.0}, Vec3{-1.2, 0.9, 9.4}};
+  const Frame frame = test::random_frame(Cell(big, {true, true, true}), 72, {kTi, kO, kO}, 1.5, 41);
+  NnpProvider p(load_set(root, "chebyshev_pytorch"), 0.5);
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const ComputeResult one = p.compute(frame, ComputeRequest::all());
+  omp_set_num_threads(3);
+  const ComputeResult three = p.compute(frame, ComputeRequest::all());
+  omp_set_num_threads(saved);
+  EXPECT_EQ(one.energy, three.energy);
+  EXPECT_EQ(one.forces, three.forces);
+  EXPECT_EQ(one.virial, three.virial);
+  EXPECT_EQ(one.atomic_energies, three.atomic_energies);
+  // An error in a worker thread reaches the caller.
+  Frame bad = frame;
+  bad.positions[5] = bad.positions[4];
+  omp_set_num_threads(3);
+  EXPECT_THROW(p.compute(bad, ComputeRequest::all()), Error);
+  omp_set_num_threads(saved);
+}
+#endif

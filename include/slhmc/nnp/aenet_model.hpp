@@ -61,10 +61,11 @@ class AenetModel final : public Model {
     std::vector<std::string> env;
   };
   const Species& species_of(int z, std::size_t atom) const;
-  // Fills env with the entries of atom i within the cutoff (model units); throws on
+  // Fills env with the entries of atom i within the cutoff (model units) and list_positions with
+  // their positions in neighbors.neighbors(i); throws on
   // coincident atoms and on neighbours whose species is not in the centre's ENV.
   void gather(const Frame& frame, const NeighborList& neighbors, std::size_t i, const Species& sp,
-              AenetEnvironment& env, std::vector<int>& entry_atoms, std::vector<Vec3>& entry_r_angstrom) const;
+              AenetEnvironment& env, std::vector<int>& list_positions) const;
 
   AenetModelOptions options_;
   std::vector<Species> species_;
