@@ -211,6 +211,7 @@ ComputeResult AenetModel::compute(const Frame& frame, const NeighborList& neighb
                                   const ComputeRequest& request) const {
   const std::size_t n = frame.size();
   if (neighbors.num_atoms() != n) throw Error("aenet model: neighbour list does not match the frame");
+  if (neighbors.options().half) throw Error("aenet model: needs a full neighbour list, got a half list");
   if (neighbors.list_radius() < cutoff() * (1.0 - 1e-12))
     throw Error("aenet model: neighbour list radius " + std::to_string(neighbors.list_radius()) +
                 " Å is below the model cutoff " + std::to_string(cutoff()) + " Å");
