@@ -150,10 +150,13 @@ class ChebyshevDescriptor final : public AenetDescriptor {
       std::vector<double> radT, raddT;     // entry × N_r
       std::vector<int> rad_entries;        // entries inside the radial cutoff
       std::vector<int> ang_entries;        // entries inside the angular cutoff
-      std::vector<double> fca, dfca, inv_d;
-      std::vector<Vec3> u;
-      std::vector<double> pairT, pairdT;   // pair × N_a (dT/dx)
-      std::vector<double> pair_c;
+      std::vector<double> fca, dfca, inv_d;  // angular entries (structure of arrays)
+      std::vector<double> ax, ay, az, ad, as;
+      std::vector<double> pairT, pairdT;   // per j-block: N_a rows × block length (dT/dx)
+      std::vector<double> pair_c, pair_w;  // cos θ_jk and fc_j·fc_k per pair
+      std::vector<double> U;               // Chebyshev U recursion, two rows
+      std::vector<double> A0, B0, A1, B1;  // gradient contractions of one block
+      std::vector<double> hx, hy, hz;      // angular edge gradients
     };
     thread_local Cache c;
     for (double& x : G) x = 0.0;
@@ -184,12 +187,18 @@ class ChebyshevDescriptor final : public AenetDescriptor {
         if (weighted) radw[n] += sj * v;
       }
     }
-    // Angular values: entries inside the angular cutoff, every pair once.
+    // Angular values: entries inside the angular cutoff in structure-of-arrays form; for
+    // each j the pairs (j, k > j) form one block whose polynomial rows T_n[k] are computed
+    // by loops over k (independent, vectorisable); G accumulates pairs in (j, k) order.
     c.ang_entries.clear();
     c.fca.clear();
     c.dfca.clear();
     c.inv_d.clear();
-    c.u.clear();
+    c.ax.clear();
+    c.ay.clear();
+    c.az.clear();
+    c.ad.clear();
+    c.as.clear();
     for (std::size_t j = 0; j < m; ++j) {
       const double d = env.d[j];
       if (d < kEps || d > rc_a_) continue;
@@ -197,32 +206,80 @@ class ChebyshevDescriptor final : public AenetDescriptor {
       c.fca.push_back(cutoff_fc(d, rc_a_));
       c.dfca.push_back(cutoff_dfc(d, rc_a_));
       c.inv_d.push_back(1.0 / d);
-      c.u.push_back((1.0 / d) * env.r[j]);
+      c.ax.push_back(env.r[j][0]);
+      c.ay.push_back(env.r[j][1]);
+      c.az.push_back(env.r[j][2]);
+      c.ad.push_back(d);
+      c.as.push_back(spin_[env.type[j]]);
     }
     const std::size_t ma = c.ang_entries.size();
     const std::size_t npairs = ma * (ma - (ma > 0 ? 1 : 0)) / 2;
     c.pairT.resize(npairs * na);
     c.pairdT.resize(npairs * na);
     c.pair_c.resize(npairs);
-    std::size_t p = 0;
+    c.pair_w.resize(npairs);
+    c.U.resize(2 * ma);
+    const double r0 = angular_.r0, r1 = angular_.r1;
+    std::size_t off = 0;
     for (std::size_t a = 0; a < ma; ++a) {
-      const std::size_t j = static_cast<std::size_t>(c.ang_entries[a]);
-      const double dj = env.d[j];
-      const double sj = spin_[env.type[j]];
-      for (std::size_t b = a + 1; b < ma; ++b, ++p) {
-        const std::size_t k = static_cast<std::size_t>(c.ang_entries[b]);
-        const double cos_jk = dot(env.r[j], env.r[k]) / (dj * env.d[k]);
-        c.pair_c[p] = cos_jk;
-        double* T = c.pairT.data() + p * na;
-        chebyshev(angular_.argument(cos_jk), order_a_, T, c.pairdT.data() + p * na);
-        const double w = c.fca[a] * c.fca[b];
-        const double skj = sj * spin_[env.type[k]];
+      const std::size_t cnt = ma - a - 1;
+      const double xj = c.ax[a], yj = c.ay[a], zj = c.az[a], dj = c.ad[a], fj = c.fca[a], sj = c.as[a];
+      double* cb = c.pair_c.data() + off;
+      double* wb = c.pair_w.data() + off;
+      double* T = c.pairT.data() + off * na;
+      double* dT = c.pairdT.data() + off * na;
+      const double* bx = c.ax.data() + a + 1;
+      const double* by = c.ay.data() + a + 1;
+      const double* bz = c.az.data() + a + 1;
+      const double* bd = c.ad.data() + a + 1;
+      const double* bf = c.fca.data() + a + 1;
+      for (std::size_t b = 0; b < cnt; ++b) {
+        cb[b] = (xj * bx[b] + yj * by[b] + zj * bz[b]) / (dj * bd[b]);
+        wb[b] = fj * bf[b];
+      }
+      // Rows: T_0 = 1, T_1 = x, T_n = 2x·T_{n−1} − T_{n−2}; dT_n/dx = n·U_{n−1}.
+      double* x = T + (na > 1 ? cnt : 0);  // row 1 holds x itself
+      for (std::size_t b = 0; b < cnt; ++b) {
+        const double xb = (2.0 * cb[b] - r0 - r1) / (r1 - r0);
+        T[b] = 1.0;
+        dT[b] = 0.0;
+        if (na > 1) {
+          x[b] = xb;
+          dT[cnt + b] = 1.0;
+        }
+      }
+      if (na > 2) {
+        double* u_prev = c.U.data();
+        double* u = c.U.data() + ma;
+        for (std::size_t b = 0; b < cnt; ++b) {
+          u_prev[b] = 1.0;
+          u[b] = 2.0 * x[b];
+        }
+        for (std::size_t n = 2; n < na; ++n) {
+          double* Tn = T + n * cnt;
+          const double* T1 = T + (n - 1) * cnt;
+          const double* T2 = T + (n - 2) * cnt;
+          double* dTn = dT + n * cnt;
+          const double dn = static_cast<double>(n);
+          for (std::size_t b = 0; b < cnt; ++b) {
+            Tn[b] = 2.0 * x[b] * T1[b] - T2[b];
+            dTn[b] = dn * u[b];
+            const double next = 2.0 * x[b] * u[b] - u_prev[b];
+            u_prev[b] = u[b];
+            u[b] = next;
+          }
+        }
+      }
+      for (std::size_t b = 0; b < cnt; ++b) {
+        const double w = wb[b];
+        const double skj = sj * c.as[a + 1 + b];
         for (std::size_t n = 0; n < na; ++n) {
-          const double v = w * T[n];
+          const double v = w * T[n * cnt + b];
           ang[n] += v;
           if (weighted) angw[n] += skj * v;
         }
       }
+      off += cnt;
     }
 
     dE_dG(G, g);
@@ -247,38 +304,75 @@ class ChebyshevDescriptor final : public AenetDescriptor {
       }
       h[j] += (sum / d) * env.r[j];
     }
+    // Angular gradient, block by block: A_k = Σ_n a_n T_n, B_k = Σ_n a_n dT_n/dc by loops over k.
     const double dxdc = angular_.dx_dr();
-    p = 0;
+    c.hx.assign(ma, 0.0);
+    c.hy.assign(ma, 0.0);
+    c.hz.assign(ma, 0.0);
+    c.A0.resize(ma);
+    c.B0.resize(ma);
+    c.A1.resize(ma);
+    c.B1.resize(ma);
+    off = 0;
     for (std::size_t a = 0; a < ma; ++a) {
-      const std::size_t j = static_cast<std::size_t>(c.ang_entries[a]);
-      const double sj = spin_[env.type[j]];
-      const Vec3 uj = c.u[a];
-      Vec3 hj{0, 0, 0};
-      for (std::size_t b = a + 1; b < ma; ++b, ++p) {
-        const std::size_t k = static_cast<std::size_t>(c.ang_entries[b]);
-        const double skj = sj * spin_[env.type[k]];
-        const double* T = c.pairT.data() + p * na;
-        const double* dT = c.pairdT.data() + p * na;
-        double A0 = 0.0, B0 = 0.0, A1 = 0.0, B1 = 0.0;
-        for (std::size_t n = 0; n < na; ++n) {
-          A0 += g_ang[n] * T[n];
-          B0 += g_ang[n] * dT[n];
+      const std::size_t cnt = ma - a - 1;
+      const double* T = c.pairT.data() + off * na;
+      const double* dT = c.pairdT.data() + off * na;
+      double* A0 = c.A0.data();
+      double* B0 = c.B0.data();
+      double* A1 = c.A1.data();
+      double* B1 = c.B1.data();
+      for (std::size_t b = 0; b < cnt; ++b) A0[b] = B0[b] = A1[b] = B1[b] = 0.0;
+      for (std::size_t n = 0; n < na; ++n) {
+        const double gn = g_ang[n];
+        const double* Tn = T + n * cnt;
+        const double* dTn = dT + n * cnt;
+        for (std::size_t b = 0; b < cnt; ++b) {
+          A0[b] += gn * Tn[b];
+          B0[b] += gn * dTn[b];
         }
-        if (weighted)
-          for (std::size_t n = 0; n < na; ++n) {
-            A1 += g_angw[n] * T[n];
-            B1 += g_angw[n] * dT[n];
+        if (weighted) {
+          const double gw = g_angw[n];
+          for (std::size_t b = 0; b < cnt; ++b) {
+            A1[b] += gw * Tn[b];
+            B1[b] += gw * dTn[b];
           }
-        const double A = A0 + skj * A1;
-        const double B = (B0 + skj * B1) * dxdc;
-        const double cjk = c.pair_c[p];
-        const double w = c.fca[a] * c.fca[b];
-        const Vec3& uk = c.u[b];
-        const double wb = w * B;
-        hj += (c.dfca[a] * c.fca[b] * A) * uj + (wb * c.inv_d[a]) * (uk - cjk * uj);
-        h[k] += (c.fca[a] * c.dfca[b] * A) * uk + (wb * c.inv_d[b]) * (uj - cjk * uk);
+        }
       }
-      h[j] += hj;
+      const double ujx = c.ax[a] * c.inv_d[a], ujy = c.ay[a] * c.inv_d[a], ujz = c.az[a] * c.inv_d[a];
+      const double fj = c.fca[a], dfj = c.dfca[a], inv_dj = c.inv_d[a], sj = c.as[a];
+      const double* cb = c.pair_c.data() + off;
+      const double* wb = c.pair_w.data() + off;
+      double hjx = 0.0, hjy = 0.0, hjz = 0.0;
+      for (std::size_t b = 0; b < cnt; ++b) {
+        const std::size_t kb = a + 1 + b;
+        const double skj = sj * c.as[kb];
+        const double A = A0[b] + skj * A1[b];
+        const double B = (B0[b] + skj * B1[b]) * dxdc;
+        const double cjk = cb[b];
+        const double wB = wb[b] * B;
+        const double inv_dk = c.inv_d[kb];
+        const double ukx = c.ax[kb] * inv_dk, uky = c.ay[kb] * inv_dk, ukz = c.az[kb] * inv_dk;
+        // ∂(w f)/∂R_j = fc'_j fc_k f u_j + w f' (u_k − c u_j)/d_j, likewise for k.
+        const double rj = dfj * c.fca[kb] * A, tj = wB * inv_dj;
+        const double rk = fj * c.dfca[kb] * A, tk = wB * inv_dk;
+        hjx += rj * ujx + tj * (ukx - cjk * ujx);
+        hjy += rj * ujy + tj * (uky - cjk * ujy);
+        hjz += rj * ujz + tj * (ukz - cjk * ujz);
+        c.hx[kb] += rk * ukx + tk * (ujx - cjk * ukx);
+        c.hy[kb] += rk * uky + tk * (ujy - cjk * uky);
+        c.hz[kb] += rk * ukz + tk * (ujz - cjk * ukz);
+      }
+      c.hx[a] += hjx;
+      c.hy[a] += hjy;
+      c.hz[a] += hjz;
+      off += cnt;
+    }
+    for (std::size_t a = 0; a < ma; ++a) {
+      Vec3& ha = h[static_cast<std::size_t>(c.ang_entries[a])];
+      ha[0] += c.hx[a];
+      ha[1] += c.hy[a];
+      ha[2] += c.hz[a];
     }
   }
 
