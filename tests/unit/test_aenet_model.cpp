@@ -88,6 +88,17 @@ TEST(AenetModel, ChebyshevForcesAndVirialMatchFiniteDifferences) {
   SLHMC_REQUIRE_SHARED(root, "reference/aenet");
   check_derivatives(load_set(root, "chebyshev_pytorch"), "chebyshev v0");
   check_derivatives(load_set(root, "chebyshev_example_v1", 1), "chebyshev v1");
+  // The Cartesian-moment angular path, forced on (by default it is chosen by cost).
+  for (int version : {0, 1}) {
+    AenetModelOptions options;
+    options.chebyshev_version = version;
+    options.angular_moments = 1;
+    // Each network with the convention it was trained with (the other one saturates it).
+    const std::string dir = root + (version == 0 ? "/chebyshev_pytorch/" : "/chebyshev_example_v1/");
+    const std::string stem = version == 0 ? "pytorch" : "15t-15t";
+    check_derivatives(AenetModel::from_files({dir + "Ti." + stem + ".nn", dir + "O." + stem + ".nn"}, options),
+                      "chebyshev moments v" + std::to_string(version));
+  }
 }
 
 TEST(AenetModel, BehlerForcesAndVirialMatchFiniteDifferences) {
@@ -262,9 +273,11 @@ TEST(AenetModel, FastEvaluatorMatchesReferenceEvaluator) {
   const std::pair<const char*, const char*> sets[] = {
       {"chebyshev_pytorch", "pytorch"}, {"chebyshev_example_v1", "15t-15t"}, {"behler2011", "behler"}};
   for (const auto& [set, stem] : sets) {
-    for (int version : {0, 1}) {
-      SCOPED_TRACE(std::string(set) + " version " + std::to_string(version));
+    for (int version : {0, 1})
+    for (int moments : {-1, 0, 1}) {
+      SCOPED_TRACE(std::string(set) + " version " + std::to_string(version) + " moments " + std::to_string(moments));
       AenetModelOptions fast_options, ref_options;
+      fast_options.angular_moments = moments;
       fast_options.chebyshev_version = ref_options.chebyshev_version = version;
       ref_options.reference_evaluator = true;
       const std::string dir = root + "/" + set + "/";

@@ -54,10 +54,14 @@ class AenetDescriptor {
 };
 
 // Chebyshev setup from a `.nn` file; `version` 0 (aenet ≥ 2.0.4) or 1 (aenet ≤ 2.0.3), §A5.
-std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version);
+// `moment_mode` selects the angular algorithm of the fast path (evaluate()): −1 by estimated
+// cost, 0 the pair loop, 1 the Cartesian moment factorisation. compute()/backprop() always
+// use the plain pair loop (the reference).
+std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version, int moment_mode = -1);
 // Behler2011 setup from a `.nn` file (functions re-ordered canonically, §A6.3).
 std::unique_ptr<AenetDescriptor> make_behler2011_descriptor(const AenetNetFile& file);
 // Dispatches on file.sftype; throws for unknown types (naming file and type).
-std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version);
+std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version,
+                                                       int moment_mode = -1);
 
 }  // namespace slhmc::nnp

@@ -23,6 +23,8 @@ struct AenetModelOptions {
   double energy_unit_ev = 1.0;        // eV per model energy unit
   // Use the plain descriptor path (compute, then backprop) instead of the fused fast one.
   bool reference_evaluator = false;
+  // Chebyshev angular sums in the fast path: −1 by estimated cost, 0 pair loop, 1 Cartesian moments.
+  int angular_moments = -1;
 };
 
 class AenetModel final : public Model {

@@ -65,7 +65,7 @@ AenetModel::AenetModel(std::vector<AenetNetFile> files, AenetModelOptions option
     sp.z = z_of(f.atomtype, f.source);
     if (index_of_z_[sp.z] >= 0)
       throw Error(f.source + ": species " + sp.symbol + " already has a network (" + species_[index_of_z_[sp.z]].source + ")");
-    sp.descriptor = make_aenet_descriptor(f, options_.chebyshev_version);
+    sp.descriptor = make_aenet_descriptor(f, options_.chebyshev_version, options_.angular_moments);
     sp.network = f.network();
     if (sp.descriptor->size() != sp.network.num_inputs())
       throw Error(f.source + ": descriptor has " + std::to_string(sp.descriptor->size()) + " functions, network " +

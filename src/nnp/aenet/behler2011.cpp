@@ -364,8 +364,9 @@ std::unique_ptr<AenetDescriptor> make_behler2011_descriptor(const AenetNetFile& 
   return std::make_unique<Behler2011Descriptor>(file);
 }
 
-std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version) {
-  if (file.sftype == "Chebyshev") return make_chebyshev_descriptor(file, chebyshev_version);
+std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version,
+                                                       int moment_mode) {
+  if (file.sftype == "Chebyshev") return make_chebyshev_descriptor(file, chebyshev_version, moment_mode);
   if (file.sftype == "Behler2011") return make_behler2011_descriptor(file);
   throw Error(file.source + ": unsupported descriptor type '" + file.sftype + "' (expected Chebyshev or Behler2011)");
 }

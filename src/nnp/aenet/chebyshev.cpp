@@ -15,6 +15,7 @@ namespace {
 
 constexpr double kPiAenet = 3.14159265358979;  // aenet's truncated literal (§A3)
 constexpr double kEps = 1e-12;                 // Chebyshev distance guard (Å)
+constexpr int kMaxMomentOrder = 12;            // highest angular order evaluated by moments
 
 // T_n(x) and dT_n/dx for n = 0 … order on the interval [r0, r1] (§A4.2).
 struct ChebyshevInterval {
@@ -57,7 +58,8 @@ inline double cutoff_dfc(double d, double rc) {
 
 class ChebyshevDescriptor final : public AenetDescriptor {
  public:
-  ChebyshevDescriptor(const AenetNetFile& f, int version) : version_(version) {
+  ChebyshevDescriptor(const AenetNetFile& f, int version, int moment_mode)
+      : version_(version), moment_mode_(moment_mode) {
     const std::string where = f.source + ": Chebyshev setup: ";
     if (f.nsfparam != 4) throw Error(where + "nsfparam = " + std::to_string(f.nsfparam) + ", expected 4 (AccelNet extensions are not supported)");
     if (version != 0 && version != 1)
@@ -88,6 +90,7 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     }
     radial_ = {0.0, rc_r_};
     angular_ = version == 0 ? ChebyshevInterval{-1.0, 1.0} : ChebyshevInterval{0.0, kPiAenet};
+    build_moment_tables();
   }
 
   int size() const override { return (nenv_ > 1 ? 2 : 1) * (n_r_ + n_a_); }
@@ -213,6 +216,12 @@ class ChebyshevDescriptor final : public AenetDescriptor {
       c.as.push_back(spin_[env.type[j]]);
     }
     const std::size_t ma = c.ang_entries.size();
+    // Moments only for modest angular orders (the power-basis coefficients grow like 2^n).
+    const bool moments = order_a_ <= kMaxMomentOrder && (moment_mode_ == 1 || (moment_mode_ < 0 && moments_cheaper(ma)));
+    std::size_t off = 0;
+    if (moments) {
+      moment_values(c.ax, c.ay, c.az, c.ad, c.fca, c.as, weighted, ang, angw);
+    } else {
     const std::size_t npairs = ma * (ma - (ma > 0 ? 1 : 0)) / 2;
     c.pairT.resize(npairs * na);
     c.pairdT.resize(npairs * na);
@@ -220,7 +229,6 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     c.pair_w.resize(npairs);
     c.U.resize(2 * ma);
     const double r0 = angular_.r0, r1 = angular_.r1;
-    std::size_t off = 0;
     for (std::size_t a = 0; a < ma; ++a) {
       const std::size_t cnt = ma - a - 1;
       const double xj = c.ax[a], yj = c.ay[a], zj = c.az[a], dj = c.ad[a], fj = c.fca[a], sj = c.as[a];
@@ -282,6 +290,8 @@ class ChebyshevDescriptor final : public AenetDescriptor {
       off += cnt;
     }
 
+    }
+
     dE_dG(G, g);
 
     const double* g_rad = g.data();
@@ -303,6 +313,10 @@ class ChebyshevDescriptor final : public AenetDescriptor {
         sum += an * (dfc * T[n] + fc * dT[n] * dxdr);
       }
       h[j] += (sum / d) * env.r[j];
+    }
+    if (moments) {
+      moment_gradient(c.ax, c.ay, c.az, c.ad, c.fca, c.dfca, c.as, weighted, g_ang, g_angw, c.ang_entries, h);
+      return;
     }
     // Angular gradient, block by block: A_k = Σ_n a_n T_n, B_k = Σ_n a_n dT_n/dc by loops over k.
     const double dxdc = angular_.dx_dr();
@@ -432,8 +446,187 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     }
   }
 
+  // ---- Cartesian moment factorisation of the angular sums (issue 3 §5, nnp-formats §F) ----
+  // With u = R/d and per-entry weights ω (fc, or fc·spin for the weighted block),
+  //   Σ_{j<k} ω_j ω_k (u_j·u_k)^p = ½ [Σ_{|α|=p} p!/α! (Σ_j ω_j u_j^α)² − Σ_j ω_j²],
+  // and T_n(x(c)) = Σ_p b_np c^p, so the O(M²) pair loop becomes O(M·K) with K the number of
+  // monomials u^α of degree ≤ N_a − 1. Same values up to rounding (tested against the pair path).
+  struct Monomial {
+    int degree;
+    int exponent[3];
+    int parent;      // index of α − e_dir (−1 for α = 0)
+    int dir;         // the direction removed to get the parent
+    int lower[3];    // index of α − e_x, α − e_y, α − e_z (−1 where the exponent is 0)
+    double multinomial;  // p!/(α_x! α_y! α_z!)
+  };
+
+  void build_moment_tables() {
+    if (order_a_ > kMaxMomentOrder) return;
+    const int P = order_a_;
+    auto index_of = [&](int x, int y, int z) {
+      for (std::size_t i = 0; i < monomials_.size(); ++i)
+        if (monomials_[i].exponent[0] == x && monomials_[i].exponent[1] == y && monomials_[i].exponent[2] == z)
+          return static_cast<int>(i);
+      return -1;
+    };
+    auto fact = [](int n) {
+      double f = 1.0;
+      for (int i = 2; i <= n; ++i) f *= i;
+      return f;
+    };
+    for (int p = 0; p <= P; ++p)
+      for (int x = p; x >= 0; --x)
+        for (int y = p - x; y >= 0; --y) {
+          const int z = p - x - y;
+          Monomial m{p, {x, y, z}, -1, 0, {-1, -1, -1}, fact(p) / (fact(x) * fact(y) * fact(z))};
+          const int e[3] = {x, y, z};
+          for (int d = 0; d < 3; ++d)
+            if (e[d] > 0) {
+              int f[3] = {x, y, z};
+              --f[d];
+              m.lower[d] = index_of(f[0], f[1], f[2]);
+              if (m.parent < 0) {
+                m.parent = m.lower[d];
+                m.dir = d;
+              }
+            }
+          monomials_.push_back(m);
+        }
+    // Coefficients of T_n(α c + β) in powers of c: P_0 = 1, P_1 = α c + β, P_n = 2(α c + β) P_{n−1} − P_{n−2}.
+    const double alpha = 2.0 / (angular_.r1 - angular_.r0);
+    const double beta = -(angular_.r0 + angular_.r1) / (angular_.r1 - angular_.r0);
+    const std::size_t na = static_cast<std::size_t>(n_a_);
+    poly_.assign(na * na, 0.0);  // poly_[n·na + p]
+    poly_[0] = 1.0;
+    if (na > 1) {
+      poly_[na + 0] = beta;
+      poly_[na + 1] = alpha;
+    }
+    for (std::size_t n = 2; n < na; ++n)
+      for (std::size_t q = 0; q <= n; ++q) {
+        double v = 2.0 * beta * poly_[(n - 1) * na + q] - poly_[(n - 2) * na + q];
+        if (q > 0) v += 2.0 * alpha * poly_[(n - 1) * na + q - 1];
+        poly_[n * na + q] = v;
+      }
+  }
+
+  // Estimated cost of the pair loop vs the moments, in rough operation counts per centre.
+  bool moments_cheaper(std::size_t ma) const {
+    const double pairs = 0.5 * static_cast<double>(ma) * static_cast<double>(ma > 0 ? ma - 1 : 0) * (30.0 + 10.0 * n_a_);
+    const double moments = static_cast<double>(ma) * 16.0 * static_cast<double>(monomials_.size());
+    return moments < pairs;
+  }
+
+  struct MomentScratch {
+    std::vector<double> mono;     // entry × K
+    std::vector<double> M0, M1;   // K moments of the two channels
+    std::vector<double> mu0, mu1; // ∂E/∂M
+  };
+  static MomentScratch& moment_scratch() {
+    thread_local MomentScratch s;
+    return s;
+  }
+
+  void moment_values(const std::vector<double>& ax, const std::vector<double>& ay, const std::vector<double>& az,
+                     const std::vector<double>& ad, const std::vector<double>& fca, const std::vector<double>& as,
+                     bool weighted, double* ang, double* angw) const {
+    MomentScratch& s = moment_scratch();
+    const std::size_t ma = ax.size(), K = monomials_.size(), na = static_cast<std::size_t>(n_a_);
+    s.mono.resize(ma * K);
+    s.M0.assign(K, 0.0);
+    s.M1.assign(K, 0.0);
+    double D0 = 0.0, D1 = 0.0;
+    for (std::size_t e = 0; e < ma; ++e) {
+      double* mono = s.mono.data() + e * K;
+      const double inv = 1.0 / ad[e];
+      const double u[3] = {ax[e] * inv, ay[e] * inv, az[e] * inv};
+      mono[0] = 1.0;
+      for (std::size_t a = 1; a < K; ++a) mono[a] = mono[monomials_[a].parent] * u[monomials_[a].dir];
+      const double w0 = fca[e], w1 = fca[e] * as[e];
+      for (std::size_t a = 0; a < K; ++a) s.M0[a] += w0 * mono[a];
+      D0 += w0 * w0;
+      if (weighted) {
+        for (std::size_t a = 0; a < K; ++a) s.M1[a] += w1 * mono[a];
+        D1 += w1 * w1;
+      }
+    }
+    // S_p = ½(Σ_{|α|=p} m_α M_α² − D), then G_n = Σ_p b_np S_p.
+    double S0[64] = {0}, S1[64] = {0};
+    for (std::size_t a = 0; a < K; ++a) {
+      const Monomial& m = monomials_[a];
+      S0[m.degree] += m.multinomial * s.M0[a] * s.M0[a];
+      if (weighted) S1[m.degree] += m.multinomial * s.M1[a] * s.M1[a];
+    }
+    for (std::size_t q = 0; q < na; ++q) {
+      S0[q] = 0.5 * (S0[q] - D0);
+      S1[q] = 0.5 * (S1[q] - D1);
+    }
+    for (std::size_t n = 0; n < na; ++n) {
+      double v0 = 0.0, v1 = 0.0;
+      for (std::size_t q = 0; q <= n; ++q) {
+        v0 += poly_[n * na + q] * S0[q];
+        v1 += poly_[n * na + q] * S1[q];
+      }
+      ang[n] += v0;
+      if (weighted) angw[n] += v1;
+    }
+  }
+
+  void moment_gradient(const std::vector<double>& ax, const std::vector<double>& ay, const std::vector<double>& az,
+                       const std::vector<double>& ad, const std::vector<double>& fca, const std::vector<double>& dfca,
+                       const std::vector<double>& as, bool weighted, const double* g_ang, const double* g_angw,
+                       const std::vector<int>& entries, std::span<Vec3> h) const {
+    MomentScratch& s = moment_scratch();
+    const std::size_t ma = ax.size(), K = monomials_.size(), na = static_cast<std::size_t>(n_a_);
+    // γ_p = Σ_n g_n b_np = ∂E/∂S_p; ∂E/∂M_α = γ_|α| m_α M_α; ∂E/∂D = −½ Σ_p γ_p.
+    double gamma0[64] = {0}, gamma1[64] = {0};
+    for (std::size_t n = 0; n < na; ++n)
+      for (std::size_t q = 0; q <= n; ++q) {
+        gamma0[q] += g_ang[n] * poly_[n * na + q];
+        if (weighted) gamma1[q] += g_angw[n] * poly_[n * na + q];
+      }
+    double dD0 = 0.0, dD1 = 0.0;
+    for (std::size_t q = 0; q < na; ++q) {
+      dD0 -= 0.5 * gamma0[q];
+      dD1 -= 0.5 * gamma1[q];
+    }
+    s.mu0.resize(K);
+    s.mu1.resize(K);
+    for (std::size_t a = 0; a < K; ++a) {
+      const Monomial& m = monomials_[a];
+      s.mu0[a] = gamma0[m.degree] * m.multinomial * s.M0[a];
+      s.mu1[a] = weighted ? gamma1[m.degree] * m.multinomial * s.M1[a] : 0.0;
+    }
+    for (std::size_t e = 0; e < ma; ++e) {
+      const double* mono = s.mono.data() + e * K;
+      const double inv = 1.0 / ad[e];
+      const double u[3] = {ax[e] * inv, ay[e] * inv, az[e] * inv};
+      const double w0 = fca[e], w1 = fca[e] * as[e];
+      // ∂E/∂ω (the ½ of S and the factor 2 of ∂M_α²/∂M_α cancel) and v = Σ_α ν_α ∇_u u^α.
+      double dw0 = 2.0 * dD0 * w0, dw1 = 2.0 * dD1 * w1;
+      double v[3] = {0.0, 0.0, 0.0};
+      for (std::size_t a = 0; a < K; ++a) {
+        dw0 += s.mu0[a] * mono[a];
+        dw1 += s.mu1[a] * mono[a];
+        const double nu = w0 * s.mu0[a] + w1 * s.mu1[a];
+        const Monomial& m = monomials_[a];
+        for (int d = 0; d < 3; ++d)
+          if (m.lower[d] >= 0) v[d] += nu * m.exponent[d] * mono[m.lower[d]];
+      }
+      if (!weighted) dw1 = 0.0;
+      // ω depends on d (dω/dd = fc', fc'·spin), u on the direction: ∂u/∂R = (I − u uᵀ)/d.
+      const double radial = dw0 * dfca[e] + dw1 * dfca[e] * as[e];
+      const double uv = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+      Vec3& he = h[static_cast<std::size_t>(entries[e])];
+      for (int d = 0; d < 3; ++d) he[d] += radial * u[d] + inv * (v[d] - uv * u[d]);
+    }
+  }
+
  private:
   int version_;
+  int moment_mode_ = -1;  // −1: choose by cost, 0: pair loop, 1: moments
+  std::vector<Monomial> monomials_;
+  std::vector<double> poly_;
   double rc_r_ = 0, rc_a_ = 0;
   int order_r_ = 0, order_a_ = 0, n_r_ = 0, n_a_ = 0, nenv_ = 0;
   std::vector<double> spin_;
@@ -442,8 +635,8 @@ class ChebyshevDescriptor final : public AenetDescriptor {
 
 }  // namespace
 
-std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version) {
-  return std::make_unique<ChebyshevDescriptor>(file, version);
+std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version, int moment_mode) {
+  return std::make_unique<ChebyshevDescriptor>(file, version, moment_mode);
 }
 
 }  // namespace slhmc::nnp
