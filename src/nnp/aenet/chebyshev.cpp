@@ -150,7 +150,8 @@ class ChebyshevDescriptor final : public AenetDescriptor {
   void evaluate(const AenetEnvironment& env, std::span<double> G, std::span<double> g, const GradientFunction& dE_dG,
                 std::span<Vec3> h) const override {
     struct Cache {
-      std::vector<double> radT, raddT;     // entry × N_r
+      std::vector<double> radT, raddT;     // N_r rows × radial entries
+      std::vector<double> rd, rfc, rdfc, rs, rsum;  // radial entries: d, fc, fc', spin, gradient sum
       std::vector<int> rad_entries;        // entries inside the radial cutoff
       std::vector<int> ang_entries;        // entries inside the angular cutoff
       std::vector<double> fca, dfca, inv_d;  // angular entries (structure of arrays)
@@ -171,23 +172,71 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     const std::size_t m = env.r.size();
     const std::size_t nr = static_cast<std::size_t>(n_r_), na = static_cast<std::size_t>(n_a_);
 
-    // Radial values.
+    // Radial values, structure of arrays: rows T_n[e] over the entries inside the radial
+    // cutoff, computed by loops over entries (independent, vectorisable); every G_n sums the
+    // entries in list order as the plain path does.
     c.rad_entries.clear();
-    c.radT.resize(m * nr);
-    c.raddT.resize(m * nr);
+    c.rd.clear();
+    c.rfc.clear();
+    c.rdfc.clear();
+    c.rs.clear();
     for (std::size_t j = 0; j < m; ++j) {
       const double d = env.d[j];
       if (d <= kEps || d > rc_r_) continue;
       c.rad_entries.push_back(static_cast<int>(j));
-      double* T = c.radT.data() + c.rad_entries.size() * nr - nr;
-      double* dT = c.raddT.data() + c.rad_entries.size() * nr - nr;
-      const double fc = cutoff_fc(d, rc_r_);
-      chebyshev(radial_.argument(d), order_r_, T, dT);
-      const double sj = spin_[env.type[j]];
+      c.rd.push_back(d);
+      c.rfc.push_back(cutoff_fc(d, rc_r_));
+      c.rdfc.push_back(cutoff_dfc(d, rc_r_));
+      c.rs.push_back(spin_[env.type[j]]);
+    }
+    const std::size_t mr = c.rad_entries.size();
+    c.radT.resize(mr * nr);
+    c.raddT.resize(mr * nr);
+    c.U.resize(2 * std::max(mr, m));
+    {
+      double* T = c.radT.data();
+      double* dT = c.raddT.data();
+      double* x = T + (nr > 1 ? mr : 0);
+      for (std::size_t e = 0; e < mr; ++e) {
+        T[e] = 1.0;
+        dT[e] = 0.0;
+        if (nr > 1) {
+          x[e] = radial_.argument(c.rd[e]);
+          dT[mr + e] = 1.0;
+        }
+      }
+      if (nr > 2) {
+        double* u_prev = c.U.data();
+        double* u = c.U.data() + mr;
+        for (std::size_t e = 0; e < mr; ++e) {
+          u_prev[e] = 1.0;
+          u[e] = 2.0 * x[e];
+        }
+        for (std::size_t n = 2; n < nr; ++n) {
+          double* Tn = T + n * mr;
+          const double* T1 = T + (n - 1) * mr;
+          const double* T2 = T + (n - 2) * mr;
+          double* dTn = dT + n * mr;
+          const double dn = static_cast<double>(n);
+          for (std::size_t e = 0; e < mr; ++e) {
+            Tn[e] = 2.0 * x[e] * T1[e] - T2[e];
+            dTn[e] = dn * u[e];
+            const double next = 2.0 * x[e] * u[e] - u_prev[e];
+            u_prev[e] = u[e];
+            u[e] = next;
+          }
+        }
+      }
       for (std::size_t n = 0; n < nr; ++n) {
-        const double v = fc * T[n];
-        rad[n] += v;
-        if (weighted) radw[n] += sj * v;
+        const double* Tn = T + n * mr;
+        double sum = rad[n], sumw = weighted ? radw[n] : 0.0;
+        for (std::size_t e = 0; e < mr; ++e) {
+          const double v = c.rfc[e] * Tn[e];
+          sum += v;
+          if (weighted) sumw += c.rs[e] * v;
+        }
+        rad[n] = sum;
+        if (weighted) radw[n] = sumw;
       }
     }
     // Angular values: entries inside the angular cutoff in structure-of-arrays form; for
@@ -299,20 +348,23 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     const double* g_radw = g.data() + n_r_ + n_a_;
     const double* g_angw = g_radw + n_r_;
     const double dxdr = radial_.dx_dr();
-    for (std::size_t q = 0; q < c.rad_entries.size(); ++q) {
-      const std::size_t j = static_cast<std::size_t>(c.rad_entries[q]);
-      const double d = env.d[j];
-      const double fc = cutoff_fc(d, rc_r_);
-      const double dfc = cutoff_dfc(d, rc_r_);
-      const double* T = c.radT.data() + q * nr;
-      const double* dT = c.raddT.data() + q * nr;
-      const double sj = spin_[env.type[j]];
-      double sum = 0.0;
+    {
+      // Σ_n a_n (fc' T_n + fc dT_n/dd) per entry, a_n = g_n + s_e g^w_n; loops over entries inside.
+      c.rsum.assign(mr, 0.0);
+      double* sum = c.rsum.data();
       for (std::size_t n = 0; n < nr; ++n) {
-        const double an = weighted ? g_rad[n] + sj * g_radw[n] : g_rad[n];
-        sum += an * (dfc * T[n] + fc * dT[n] * dxdr);
+        const double* Tn = c.radT.data() + n * mr;
+        const double* dTn = c.raddT.data() + n * mr;
+        const double gn = g_rad[n], gw = weighted ? g_radw[n] : 0.0;
+        for (std::size_t e = 0; e < mr; ++e) {
+          const double an = weighted ? gn + c.rs[e] * gw : gn;
+          sum[e] += an * (c.rdfc[e] * Tn[e] + c.rfc[e] * dTn[e] * dxdr);
+        }
       }
-      h[j] += (sum / d) * env.r[j];
+      for (std::size_t e = 0; e < mr; ++e) {
+        const std::size_t j = static_cast<std::size_t>(c.rad_entries[e]);
+        h[j] += (sum[e] / c.rd[e]) * env.r[j];
+      }
     }
     if (moments) {
       moment_gradient(c.ax, c.ay, c.az, c.ad, c.fca, c.dfca, c.as, weighted, g_ang, g_angw, c.ang_entries, h);
