@@ -312,4 +312,10 @@ double Network::evaluate(std::span<const double> x, std::span<double> dy_dx) con
   return y;
 }
 
+double Network::operation_count() const {
+  double ops = 0;
+  for (const auto& l : layers_) ops += 4.0 * l.n_in * l.n_out + 5.0 * l.n_out;
+  return ops;
+}
+
 }  // namespace slhmc::nnp

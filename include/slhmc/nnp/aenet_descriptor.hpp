@@ -45,6 +45,11 @@ class AenetDescriptor {
   // The fast path of one atom: G ← descriptor, g ← dE_dG(G), h[e] += Σ_k g_k ∂G_k/∂R_e, reusing
   // what the value pass computed (cutoffs, polynomials) in the gradient pass. The default is
   // compute() + backprop() (the plain reference path); tests compare both.
+  // Operations of evaluate() for this environment (see Model::operation_count); 0 = not counted.
+  virtual double operation_count(const AenetEnvironment& env) const {
+    (void)env;
+    return 0.0;
+  }
   virtual void evaluate(const AenetEnvironment& env, std::span<double> G, std::span<double> g,
                         const GradientFunction& dE_dG, std::span<Vec3> h) const {
     compute(env, G);

@@ -40,6 +40,7 @@ class AenetModel final : public Model {
                         const ComputeRequest& request) const override;
   std::string description() const override;
   std::map<std::string, std::string> metadata() const override;
+  double operation_count(const Frame& frame, const NeighborList& neighbors) const override;
 
   // Raw descriptors (canonical order, model units) of every atom: N × nsf(species).
   std::vector<std::vector<double>> descriptors(const Frame& frame, const NeighborList& neighbors) const;

@@ -29,6 +29,15 @@ class Model {
   virtual std::string description() const = 0;
   // Metadata for provenance (format, version, units, ...).
   virtual std::map<std::string, std::string> metadata() const = 0;
+  // Floating-point operations of one energy + forces evaluation of `frame` by the algorithm the
+  // model actually executes, from an explicit count (docs/benchmarks.md states the conventions:
+  // add, multiply = 1; a fused multiply-add = 2; divide, sqrt, exp, cos, pow = 1 each).
+  // 0 means "not counted" for this model.
+  virtual double operation_count(const Frame& frame, const NeighborList& neighbors) const {
+    (void)frame;
+    (void)neighbors;
+    return 0.0;
+  }
 };
 
 }  // namespace slhmc::nnp

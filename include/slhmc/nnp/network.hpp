@@ -52,6 +52,9 @@ class Network {
   const std::vector<DenseLayer>& layers() const { return layers_; }
   bool normalize_nodes() const { return normalize_nodes_; }
   std::size_t num_parameters() const;
+  // Operations of one evaluate(x, dy_dx): forward and backward matrix-vector products
+  // (2 per weight each way), biases, activations and their derivatives (2 per neuron each).
+  double operation_count() const;
 
   // Output of the single output node.
   double evaluate(std::span<const double> x) const;

@@ -207,6 +207,23 @@ std::vector<std::vector<double>> AenetModel::descriptors(const Frame& frame, con
   return out;
 }
 
+double AenetModel::operation_count(const Frame& frame, const NeighborList& neighbors) const {
+  if (neighbors.num_atoms() != frame.size()) throw Error("aenet model: neighbour list does not match the frame");
+  double ops = 0;
+  Work& w = work();
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    const Species& sp = species_of(frame.numbers[i], i);
+    gather(frame, neighbors, i, sp, w.env, w.atoms);
+    const double descriptor = sp.descriptor->operation_count(w.env);
+    if (descriptor == 0) return 0.0;  // a descriptor without a count: the total is unknown
+    // Normalisation and its chain rule (2 + 1 per input), the network, the energy assembly,
+    // and per entry the distance (8) and the force and virial accumulation (6 + 9).
+    ops += descriptor + 3.0 * sp.descriptor->size() + sp.network.operation_count() + 3 +
+           23.0 * static_cast<double>(w.env.r.size());
+  }
+  return ops;
+}
+
 ComputeResult AenetModel::compute(const Frame& frame, const NeighborList& neighbors,
                                   const ComputeRequest& request) const {
   const std::size_t n = frame.size();

@@ -102,6 +102,32 @@ class ChebyshevDescriptor final : public AenetDescriptor {
     return s.str();
   }
 
+  // Counted stage by stage from the fast path (evaluate): per radial entry the argument map,
+  // cutoff, T/U recurrences and the value and gradient accumulation; per angular pair (pair
+  // loop) the cosine, recurrences, accumulation and the chain rule; or, with moments, per
+  // angular entry the monomials, moment accumulation and the Horner gradient, and per centre
+  // the moment contractions.
+  double operation_count(const AenetEnvironment& env) const override {
+    const double w = nenv_ > 1 ? 2.0 : 1.0;
+    const double nr = n_r_, na = n_a_;
+    double mr = 0, ma = 0;
+    for (double d : env.d) {
+      if (d >= kEps && d <= rc_r_) ++mr;
+      if (d >= kEps && d <= rc_a_) ++ma;
+    }
+    double ops = mr * ((7 + 6 * nr + 2 * w * nr) + (14 + (6 + 2 * (w - 1)) * nr));
+    const bool moments = order_a_ <= kMaxMomentOrder &&
+                         (moment_mode_ == 1 || (moment_mode_ < 0 && moments_cheaper(static_cast<std::size_t>(ma))));
+    if (moments) {
+      const double k = static_cast<double>(monomials_.size());
+      ops += ma * (k + 2 * k * w + 6 * k * w + 20) + 3 * k * w + 2 * na * na * w;
+    } else {
+      const double pairs = ma * (ma - 1) / 2;
+      ops += pairs * ((13 + 6 * na + 2 * w * na) + (40 + (4 + 2 * (w - 1)) * na));
+    }
+    return ops;
+  }
+
   void compute(const AenetEnvironment& env, std::span<double> G) const override {
     for (double& g : G) g = 0.0;
     const bool weighted = nenv_ > 1;
