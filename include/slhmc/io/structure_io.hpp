@@ -38,8 +38,13 @@ struct ReadOptions {
   // LAMMPS data files number atom types 1..n; these give their atomic numbers
   // (a "Masses" section with standard masses is used if empty).
   std::vector<int> lammps_type_numbers;
+  // VASP 4 POSCAR files have no species line: the atomic numbers of the
+  // species in the order of the counts line (an error if needed and empty).
+  std::vector<int> poscar_type_numbers;
   // n2p2 models may use other length/energy units: input values are multiplied by these.
   double length_scale = 1.0;
+  // Applied on reading n2p2 input.data only: lengths × length_scale,
+  // energies × energy_scale, forces × energy_scale / length_scale.
   double energy_scale = 1.0;
 };
 
@@ -65,7 +70,8 @@ LabelledFrame read_structure(const std::string& path, const ReadOptions& options
 struct WriteOptions {
   // extxyz: write labels as REF_* keys (true) or ASE calculator keys (false).
   bool reference_keys = false;
-  // LAMMPS data: atomic numbers in type order (derived from the frame if empty).
+  // LAMMPS data: atomic numbers in type order (derived from the frame if empty:
+  // the distinct atomic numbers in ascending order).
   std::vector<int> lammps_type_numbers;
 };
 
@@ -74,5 +80,24 @@ void write_structure(std::ostream& out, const LabelledFrame& frame, StructureFor
 // Writes a whole file atomically (temporary file, fsync, rename).
 void write_structures(const std::string& path, const std::vector<LabelledFrame>& frames, StructureFormat format,
                       const WriteOptions& options = {});
+
+// ---- LAMMPS orientation ---------------------------------------------------
+// LAMMPS stores a triclinic box as a = (lx, 0, 0), b = (xy, ly, 0),
+// c = (xz, yz, lz) with lx, ly, lz > 0: a along x, b in the xy plane. A general
+// cell (rows A) is brought into that form by the orthogonal matrix R whose rows
+// are e1 = a/|a|, e2 = the unit part of b perpendicular to a, e3 = ±e1×e2 (the
+// sign making lz > 0; R is a reflection, det −1, for a left-handed cell).
+// Every Cartesian vector maps as r' = R r: positions and forces f' = R f, the
+// lattice rows A' = A Rᵀ, a virial W' = R W Rᵀ. Back: f = Rᵀ f', W = Rᵀ W' R.
+// Throws Error for a cell that is not invertible.
+Mat3 lammps_rotation(const Cell& cell);
+
+// The frame in LAMMPS orientation (exactly what the LAMMPS data writer
+// writes): positions, forces and virial turned by R = lammps_rotation(cell),
+// and the lattice rows A Rᵀ then reduced so that the tilts obey LAMMPS' limits
+// |xy| ≤ lx/2, |xz| ≤ lx/2, |yz| ≤ ly/2 (b' = b − k a, c' = c − m b − n a with
+// integers k, m, n: the same lattice, so energies, forces and the virial of a
+// periodic system do not change). The rotation is stored in `rotation` if given.
+LabelledFrame to_lammps_orientation(const LabelledFrame& frame, Mat3* rotation = nullptr);
 
 }  // namespace slhmc
