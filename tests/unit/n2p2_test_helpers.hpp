@@ -11,7 +11,9 @@
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/force_provider.hpp"
+#include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/nnp/model.hpp"
+#include "slhmc/nnp/n2p2_model.hpp"
 #include "test_support.hpp"
 
 namespace slhmc::test {
@@ -65,6 +67,39 @@ inline void write_synthetic_n2p2_model(const std::string& dir, int cutoff, doubl
     }
     write_text(dir + "/weights." + z + ".data", w);
   }
+}
+
+// Rewrites scaling.data of a model written by write_synthetic_n2p2_model so
+// that Gmin/Gmax span the raw values seen in `frames` (padded by 10 %):
+// otherwise the networks saturate and forces are too small to test anything.
+inline void calibrate_synthetic_n2p2_scaling(const std::string& dir, const std::vector<Frame>& frames) {
+  const auto model = nnp::n2p2::N2p2Model::load(dir);
+  std::vector<std::vector<double>> lo(2, std::vector<double>(7, 1e300)), hi(2, std::vector<double>(7, -1e300));
+  for (const Frame& f : frames) {
+    NeighborList nl(NeighborListOptions{model->cutoff(), 0.0, false});
+    nl.build(f);
+    for (const auto& a : model->atom_details(f, nl))
+      for (std::size_t s = 0; s < 7; ++s) {
+        const double g = (a.g_scaled[s] + 1.0) / 2.0;  // the placeholder scaling maps [0, 1] to [−1, 1]
+        lo[a.element][s] = std::min(lo[a.element][s], g);
+        hi[a.element][s] = std::max(hi[a.element][s], g);
+      }
+  }
+  std::string sc;
+  for (int e = 0; e < 2; ++e)
+    for (int s = 0; s < 7; ++s) {
+      double a = lo[e][s], b = hi[e][s];
+      if (!(b > a)) {
+        a = 0.0;
+        b = 1.0;
+      }
+      const double pad = 0.1 * (b - a);
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%d %d %.17g %.17g %.17g %.17g\n", e + 1, s + 1, a - pad, b + pad,
+                    0.5 * (a + b), 0.3 * (b - a));
+      sc += buf;
+    }
+  write_text(dir + "/scaling.data", sc);
 }
 
 }  // namespace slhmc::test
