@@ -63,6 +63,8 @@ TEST(N2p2InputNn, ElementsSortedByAtomicNumber) {
   EXPECT_EQ(s.topology[0].hidden_nodes, (std::vector<int>{4, 3}));
   EXPECT_EQ(s.topology[2].activations, "tsl");
   EXPECT_FALSE(s.normalized);
+  EXPECT_FALSE(s.normalize_nodes);
+  EXPECT_TRUE(parse(kBase + "normalize_nodes\n").normalize_nodes);
   EXPECT_EQ(s.element_index(8), 2);
   EXPECT_EQ(s.element_index(26), -1);
   EXPECT_DOUBLE_EQ(s.max_cutoff(), 5.0);

@@ -81,6 +81,7 @@ class Parser {
     symmetry_functions();
     scaling();
     topology();
+    s_.normalize_nodes = single("normalize_nodes") != nullptr;
     normalisation();
     return std::move(s_);
   }
