@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "nnp/n2p2/parse_util.hpp"
+#include "parse_util.hpp"
 #include "slhmc/core/elements.hpp"
 #include "slhmc/nnp/n2p2_settings.hpp"
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "nnp/n2p2/parse_util.hpp"
+#include "parse_util.hpp"
 #include "slhmc/core/elements.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/nnp/n2p2_weights.hpp"

@@ -4,7 +4,7 @@
 #include <cfloat>
 #include <cmath>
 
-#include "nnp/n2p2/parse_util.hpp"
+#include "parse_util.hpp"
 #include "slhmc/core/error.hpp"
 
 namespace slhmc::nnp::n2p2 {

@@ -2,7 +2,7 @@
 // slhmc requires it exactly, since a shifted vector is silently wrong.
 #include "slhmc/nnp/n2p2_weights.hpp"
 
-#include "nnp/n2p2/parse_util.hpp"
+#include "parse_util.hpp"
 #include "slhmc/core/error.hpp"
 
 namespace slhmc::nnp::n2p2 {
