@@ -20,6 +20,8 @@
 
 namespace slhmc::nnp::n2p2 {
 
+class FastDescriptor;  // grouped symmetry functions (src/nnp/n2p2/fast_descriptor.hpp)
+
 struct LoadOptions {
   double length_unit_in_angstrom = 1.0;  // e.g. 0.529177210903 for a model in bohr
   double energy_unit_in_ev = 1.0;        // e.g. 27.211386245988 for a model in hartree
@@ -38,8 +40,12 @@ class N2p2Model final : public Model {
   // of each atom; they sum to the energy up to rounding). `extras` is JSON:
   // {"extrapolation_warnings": n} = number of (atom, symmetry function) values
   // outside the training range of scaling.data (never clamped).
+  // Uses the fast grouped descriptors (no allocation per atom; scratch space is per thread).
   ComputeResult compute(const Frame& frame, const NeighborList& neighbors,
                         const ComputeRequest& request) const override;
+  // The same with the plain reference evaluation of every symmetry function (for tests).
+  ComputeResult compute_reference(const Frame& frame, const NeighborList& neighbors,
+                                  const ComputeRequest& request) const;
   std::string description() const override;
   std::map<std::string, std::string> metadata() const override;
 
@@ -62,9 +68,12 @@ class N2p2Model final : public Model {
     std::vector<SfScaling> scaling;     // same order
     Network network;
     double max_rc = 0.0;                // internal length units
+    std::shared_ptr<const FastDescriptor> fast;  // the same functions, grouped
   };
 
   N2p2Model() = default;
+  ComputeResult compute_impl(const Frame& frame, const NeighborList& neighbors, const ComputeRequest& request,
+                             bool fast) const;
   // Element index of every atom; throws Error for species the model lacks.
   std::vector<int> element_indices(const Frame& frame) const;
   // Fills env with the entries of atom i within its element's cutoff (internal units);

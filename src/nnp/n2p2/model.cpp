@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "fast_descriptor.hpp"
 #include "parse_util.hpp"
 #include "slhmc/core/elements.hpp"
 #include "slhmc/core/error.hpp"
@@ -60,6 +61,12 @@ std::unique_ptr<N2p2Model> N2p2Model::load(const std::string& dir, const LoadOpt
       em.max_rc = std::max(em.max_rc, spec.rc);
       em.scaling.push_back(make_scaling(s.scaling, s.scale_min, s.scale_max, stats[e][k],
                                         scaling_path + ":" + std::to_string(stats[e][k].line)));
+    }
+    {
+      std::vector<SymmetryFunctionSpec> internal;
+      for (const auto& sf : em.sfs) internal.push_back(sf.spec());
+      em.fast = std::make_shared<const FastDescriptor>(internal, static_cast<int>(s.elements.size()), s.cutoff_type,
+                                                       s.cutoff_alpha);
     }
     const std::string wpath = (base / weights_file_name(s.elements[e])).string();
     auto layers = parse_weights(detail::read_file_text(wpath), wpath, static_cast<int>(em.sfs.size()),
@@ -132,8 +139,37 @@ void N2p2Model::gather(const Frame& frame, const NeighborList& neighbors, std::s
   }
 }
 
+namespace {
+
+// Scratch space of the evaluation, per thread so that a shared immutable model
+// can be evaluated concurrently; it only grows, so MD steps do not allocate.
+struct Scratch {
+  Environment env;
+  std::vector<int> atom_of_entry;
+  std::vector<double> g, gs, dy, w;
+  std::vector<Vec3> grad;
+  FastWorkspace fast;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
 ComputeResult N2p2Model::compute(const Frame& frame, const NeighborList& neighbors,
                                  const ComputeRequest& request) const {
+  return compute_impl(frame, neighbors, request, true);
+}
+
+ComputeResult N2p2Model::compute_reference(const Frame& frame, const NeighborList& neighbors,
+                                           const ComputeRequest& request) const {
+  return compute_impl(frame, neighbors, request, false);
+}
+
+ComputeResult N2p2Model::compute_impl(const Frame& frame, const NeighborList& neighbors,
+                                      const ComputeRequest& request, bool fast) const {
   if (neighbors.num_atoms() != frame.size())
     throw Error("n2p2 model: neighbour list has " + std::to_string(neighbors.num_atoms()) + " atoms, frame " +
                 std::to_string(frame.size()));
@@ -150,10 +186,11 @@ ComputeResult N2p2Model::compute(const Frame& frame, const NeighborList& neighbo
   std::vector<double> outputs(n, 0.0);
   std::size_t warnings = 0;
 
-  Environment env;
-  std::vector<int> atom_of_entry;
-  std::vector<double> g, gs, dy;
-  std::vector<Vec3> grad;
+  Scratch& sc = scratch();
+  Environment& env = sc.env;
+  std::vector<int>& atom_of_entry = sc.atom_of_entry;
+  std::vector<double>&g = sc.g, &gs = sc.gs, &dy = sc.dy, &w = sc.w;
+  std::vector<Vec3>& grad = sc.grad;
   double e_internal = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const ElementModel& em = elements_[elem[i]];
@@ -162,8 +199,10 @@ ComputeResult N2p2Model::compute(const Frame& frame, const NeighborList& neighbo
     g.resize(ns);
     gs.resize(ns);
     dy.resize(ns);
+    w.resize(ns);
+    if (fast) em.fast->values(env, sc.fast, g.data());
     for (std::size_t s = 0; s < ns; ++s) {
-      g[s] = em.sfs[s].evaluate(env, 0.0, nullptr);
+      if (!fast) g[s] = em.sfs[s].evaluate(env, 0.0, nullptr);
       if (em.scaling[s].extrapolates(g[s])) ++warnings;
       gs[s] = em.scaling[s].apply(g[s]);
     }
@@ -172,9 +211,12 @@ ComputeResult N2p2Model::compute(const Frame& frame, const NeighborList& neighbo
     e_internal += y;
     if (!need_grad) continue;
     grad.assign(env.size(), Vec3{});
-    for (std::size_t s = 0; s < ns; ++s) {
-      const double w = dy[s] * em.scaling[s].factor;  // ∂E_i/∂G_s (raw G)
-      if (w != 0.0) em.sfs[s].evaluate(env, w, grad.data());
+    for (std::size_t s = 0; s < ns; ++s) w[s] = dy[s] * em.scaling[s].factor;  // ∂E_i/∂G_s (raw G)
+    if (fast) {
+      em.fast->gradient(env, sc.fast, w.data(), grad.data());
+    } else {
+      for (std::size_t s = 0; s < ns; ++s)
+        if (w[s] != 0.0) em.sfs[s].evaluate(env, w[s], grad.data());
     }
     for (std::size_t e = 0; e < env.size(); ++e) {
       const Vec3& h = grad[e];

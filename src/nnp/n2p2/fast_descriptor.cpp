@@ -1,0 +1,254 @@
+// Grouped evaluation of the n2p2 symmetry functions of one element (see
+// fast_descriptor.hpp). Same formulas as symmetry_functions.cpp, reorganised:
+// exp(−η[(r_ij − rs)² + (r_ik − rs)² + (r_jk − rs)²]) f_c f_c f_c is the product
+// of per-entry factors T(r_ij)·T(r_ik) and a per-pair factor T(r_jk), and the
+// gradient of Σ_m w_m T_m over a group's members collapses to four scalars per pair.
+#include "fast_descriptor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace slhmc::nnp::n2p2 {
+
+FastDescriptor::FastDescriptor(const std::vector<SymmetryFunctionSpec>& specs, int num_elements, CutoffType type,
+                               double alpha)
+    : num_sf_(specs.size()), num_elements_(num_elements) {
+  std::vector<double> rcs;
+  for (const auto& s : specs)
+    if (std::find(rcs.begin(), rcs.end(), s.rc) == rcs.end()) rcs.push_back(s.rc);
+  for (double rc : rcs) cutoffs_.emplace_back(type, rc, alpha);
+  auto rc_index = [&](double rc) { return static_cast<int>(std::find(rcs.begin(), rcs.end(), rc) - rcs.begin()); };
+
+  const int nclass = num_elements * num_elements;
+  std::vector<Group> radial, angular;
+  auto find_group = [&](std::vector<Group>& list, const SymmetryFunctionSpec& s, bool with_jk) -> Group& {
+    for (auto& g : list)
+      if (g.rc == s.rc && g.eta == s.eta && g.rs == s.rs && g.with_jk == with_jk) return g;
+    Group g;
+    g.rc_index = rc_index(s.rc);
+    g.rc = s.rc;
+    g.eta = s.eta;
+    g.rs = s.rs;
+    g.with_jk = with_jk;
+    g.angular.resize(static_cast<std::size_t>(nclass));
+    list.push_back(std::move(g));
+    return list.back();
+  };
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const SymmetryFunctionSpec& s = specs[k];
+    const int sf = static_cast<int>(k);
+    if (s.type == 2 || s.type == 12) {
+      find_group(radial, s, false).radial.push_back({sf, s.type == 2 ? s.e1 : -1});
+      continue;
+    }
+    AngularMember m{sf, s.lambda, s.zeta, std::pow(2.0, 1.0 - s.zeta), -1, s.type == 13};
+    if (s.zeta == std::round(s.zeta) && s.zeta >= 1.0 && s.zeta <= 64.0) m.int_zeta = static_cast<int>(s.zeta);
+    Group& g = find_group(angular, s, s.type != 9);
+    if (s.type == 13) {
+      for (int a = 0; a < num_elements; ++a)
+        for (int b = a; b < num_elements; ++b) g.angular[static_cast<std::size_t>(a * num_elements + b)].push_back(m);
+    } else {
+      g.angular[static_cast<std::size_t>(s.e1 * num_elements + s.e2)].push_back(m);
+    }
+    max_angular_rc_ = std::max(max_angular_rc_, s.rc);
+  }
+  num_radial_groups_ = radial.size();
+  for (auto& g : angular)
+    if (g.with_jk) g.jk_slot = num_jk_groups_++;
+  groups_ = std::move(radial);
+  for (auto& g : angular) groups_.push_back(std::move(g));
+}
+
+namespace {
+
+// (1 + λc)^ζ and its c-derivative ζλ(1 + λc)^(ζ−1), for base = 1 + λc > 0.
+inline double angular_power(double base, double zeta, int int_zeta) {
+  if (int_zeta < 0) return std::pow(base, zeta);
+  double p = base;
+  for (int n = 1; n < int_zeta; ++n) p *= base;
+  return p;
+}
+
+}  // namespace
+
+void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g) const {
+  const std::size_t n = env.size();
+  const std::size_t nrc = cutoffs_.size(), ng = groups_.size();
+  std::fill(g, g + num_sf_, 0.0);
+  ws.fc.resize(n * nrc);
+  ws.dfc.resize(n * nrc);
+  for (std::size_t r = 0; r < nrc; ++r)
+    for (std::size_t e = 0; e < n; ++e) cutoffs_[r].evaluate(env.d[e], ws.fc[r * n + e], ws.dfc[r * n + e]);
+
+  // Per entry and group: T = exp(−η(d − rs)²)·f_c(d) and dT/dd; 0 beyond the group's rc.
+  ws.t.resize(n * ng);
+  ws.dt.resize(n * ng);
+  for (std::size_t gi = 0; gi < ng; ++gi) {
+    const Group& gr = groups_[gi];
+    const double* fc = ws.fc.data() + static_cast<std::size_t>(gr.rc_index) * n;
+    const double* dfc = ws.dfc.data() + static_cast<std::size_t>(gr.rc_index) * n;
+    double* t = ws.t.data() + gi * n;
+    double* dt = ws.dt.data() + gi * n;
+    for (std::size_t e = 0; e < n; ++e) {
+      if (env.d[e] >= gr.rc) {
+        t[e] = dt[e] = 0.0;
+        continue;
+      }
+      const double a = env.d[e] - gr.rs;
+      const double ex = std::exp(-gr.eta * a * a);
+      t[e] = ex * fc[e];
+      dt[e] = (dfc[e] - 2.0 * gr.eta * a * fc[e]) * ex;
+    }
+  }
+  for (std::size_t gi = 0; gi < num_radial_groups_; ++gi) {
+    const Group& gr = groups_[gi];
+    const double* t = ws.t.data() + gi * n;
+    for (std::size_t e = 0; e < n; ++e) {
+      if (env.d[e] >= gr.rc) continue;
+      for (const RadialMember& m : gr.radial) {
+        if (m.e1 < 0) g[m.sf] += env.z[e] * t[e];
+        else if (env.elem[e] == m.e1) g[m.sf] += t[e];
+      }
+    }
+  }
+  if (groups_.size() == num_radial_groups_) {
+    ws.pj.clear();
+    return;
+  }
+
+  // Pairs of entries within the largest angular cutoff, with their r_jk factors.
+  ws.pj.clear();
+  ws.pk.clear();
+  ws.pclass.clear();
+  ws.pc.clear();
+  ws.pjk.clear();
+  ws.pdjk.clear();
+  for (std::size_t j = 0; j < n; ++j) {
+    if (env.d[j] >= max_angular_rc_) continue;
+    for (std::size_t k = j + 1; k < n; ++k) {
+      if (env.d[k] >= max_angular_rc_) continue;
+      const int a = std::min(env.elem[j], env.elem[k]), b = std::max(env.elem[j], env.elem[k]);
+      const Vec3 rjk = env.r[k] - env.r[j];
+      ws.pj.push_back(static_cast<int>(j));
+      ws.pk.push_back(static_cast<int>(k));
+      ws.pclass.push_back(a * num_elements_ + b);
+      ws.pc.push_back(dot(env.r[j], env.r[k]) / (env.d[j] * env.d[k]));
+      ws.pjk.push_back(rjk);
+      ws.pdjk.push_back(norm(rjk));
+    }
+  }
+  const std::size_t np = ws.pj.size(), njk = static_cast<std::size_t>(num_jk_groups_);
+  ws.tjk.resize(np * njk);
+  ws.dtjk.resize(np * njk);
+  for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
+    const Group& gr = groups_[gi];
+    if (!gr.with_jk) continue;
+    const CutoffFunction& fcut = cutoffs_[static_cast<std::size_t>(gr.rc_index)];
+    double* t = ws.tjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
+    double* dt = ws.dtjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
+    for (std::size_t p = 0; p < np; ++p) {
+      const double d = ws.pdjk[p];
+      if (d >= gr.rc) {
+        t[p] = dt[p] = 0.0;
+        continue;
+      }
+      double f, df;
+      fcut.evaluate(d, f, df);
+      const double a = d - gr.rs;
+      const double ex = std::exp(-gr.eta * a * a);
+      t[p] = ex * f;
+      dt[p] = (df - 2.0 * gr.eta * a * f) * ex;
+    }
+  }
+
+  for (std::size_t p = 0; p < np; ++p) {
+    const std::size_t j = static_cast<std::size_t>(ws.pj[p]), k = static_cast<std::size_t>(ws.pk[p]);
+    const double c = ws.pc[p];
+    const double zz = env.z[j] * env.z[k];
+    for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
+      const Group& gr = groups_[gi];
+      const auto& members = gr.angular[static_cast<std::size_t>(ws.pclass[p])];
+      if (members.empty() || env.d[j] >= gr.rc || env.d[k] >= gr.rc) continue;
+      double r = ws.t[gi * n + j] * ws.t[gi * n + k];
+      if (gr.with_jk) {
+        if (ws.pdjk[p] >= gr.rc) continue;
+        r *= ws.tjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
+      }
+      for (const AngularMember& m : members) {
+        const double base = 1.0 + m.lambda * c;
+        if (base <= 0.0) continue;
+        const double v = m.prefactor * angular_power(base, m.zeta, m.int_zeta) * r;
+        g[m.sf] += m.weighted ? zz * v : v;
+      }
+    }
+  }
+}
+
+void FastDescriptor::gradient(const Environment& env, const FastWorkspace& ws, const double* w, Vec3* grad) const {
+  const std::size_t n = env.size(), ng = groups_.size();
+  for (std::size_t gi = 0; gi < num_radial_groups_; ++gi) {
+    const Group& gr = groups_[gi];
+    const double* dt = ws.dt.data() + gi * n;
+    for (std::size_t e = 0; e < n; ++e) {
+      if (env.d[e] >= gr.rc) continue;
+      double coef = 0.0;
+      for (const RadialMember& m : gr.radial) {
+        if (m.e1 < 0) coef += w[m.sf] * env.z[e];
+        else if (env.elem[e] == m.e1) coef += w[m.sf];
+      }
+      if (coef != 0.0) grad[e] += (coef * dt[e] / env.d[e]) * env.r[e];
+    }
+  }
+  if (ng == num_radial_groups_) return;
+
+  const std::size_t np = ws.pj.size();
+  for (std::size_t p = 0; p < np; ++p) {
+    const std::size_t j = static_cast<std::size_t>(ws.pj[p]), k = static_cast<std::size_t>(ws.pk[p]);
+    const double c = ws.pc[p];
+    const double zz = env.z[j] * env.z[k];
+    // ∂(Σ_m w_m T_m)/∂c, /∂r_ij, /∂r_ik, /∂r_jk summed over the groups.
+    double a_c = 0.0, a_j = 0.0, a_k = 0.0, a_jk = 0.0;
+    for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
+      const Group& gr = groups_[gi];
+      const auto& members = gr.angular[static_cast<std::size_t>(ws.pclass[p])];
+      if (members.empty() || env.d[j] >= gr.rc || env.d[k] >= gr.rc) continue;
+      double tjk = 1.0, dtjk = 0.0;
+      if (gr.with_jk) {
+        if (ws.pdjk[p] >= gr.rc) continue;
+        tjk = ws.tjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
+        dtjk = ws.dtjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
+      }
+      double s = 0.0, ds = 0.0;
+      for (const AngularMember& m : members) {
+        const double base = 1.0 + m.lambda * c;
+        if (base <= 0.0) continue;
+        const double a = angular_power(base, m.zeta, m.int_zeta);
+        const double wm = w[m.sf] * m.prefactor * (m.weighted ? zz : 1.0);
+        s += wm * a;
+        ds += wm * m.zeta * m.lambda * (a / base);
+      }
+      if (s == 0.0 && ds == 0.0) continue;
+      const double tj = ws.t[gi * n + j], tk = ws.t[gi * n + k];
+      const double dtj = ws.dt[gi * n + j], dtk = ws.dt[gi * n + k];
+      a_c += ds * tj * tk * tjk;
+      a_j += s * dtj * tk * tjk;
+      a_k += s * tj * dtk * tjk;
+      a_jk += s * tj * tk * dtjk;
+    }
+    const double dj = env.d[j], dk = env.d[k];
+    const Vec3& rj = env.r[j];
+    const Vec3& rk = env.r[k];
+    const double inv = 1.0 / (dj * dk);
+    Vec3 gj = (a_c * inv) * rk + (a_j / dj - a_c * c / (dj * dj)) * rj;
+    Vec3 gk = (a_c * inv) * rj + (a_k / dk - a_c * c / (dk * dk)) * rk;
+    if (a_jk != 0.0) {
+      const Vec3 u = (a_jk / ws.pdjk[p]) * ws.pjk[p];
+      gj -= u;
+      gk += u;
+    }
+    grad[j] += gj;
+    grad[k] += gk;
+  }
+}
+
+}  // namespace slhmc::nnp::n2p2

@@ -1,0 +1,70 @@
+// The fast evaluation of one element's n2p2 symmetry functions ("SF groups",
+// nnp-formats.md Part F3): functions that share (rc, η, rs) share their
+// radial factors, computed once per entry (radial and angular r_ij, r_ik
+// factors) or once per pair (the r_jk factor); a pass over the pairs stores
+// those factors, so that the gradient pass needs no transcendental function.
+// Tested against the plain SymmetryFunction evaluation (to 1e-10).
+#pragma once
+
+#include <vector>
+
+#include "slhmc/core/vec3.hpp"
+#include "slhmc/nnp/n2p2_cutoff.hpp"
+#include "slhmc/nnp/n2p2_settings.hpp"
+#include "slhmc/nnp/n2p2_symmetry_functions.hpp"
+
+namespace slhmc::nnp::n2p2 {
+
+// Scratch space reused across atoms and calls (grows, never shrinks).
+struct FastWorkspace {
+  std::vector<double> fc, dfc;        // per entry × distinct rc
+  std::vector<double> t, dt;          // per entry × group: exp(−η(d − rs)²)·f_c and its r-derivative
+  std::vector<int> pj, pk, pclass;    // pairs within the angular cutoff: entries and element-pair class
+  std::vector<double> pc;             // cos θ of the pair
+  std::vector<Vec3> pjk;              // R_k − R_j
+  std::vector<double> pdjk;           // |R_jk|
+  std::vector<double> tjk, dtjk;      // per pair × angular group with an r_jk factor
+};
+
+class FastDescriptor {
+ public:
+  // `specs` in the units of the environment vectors, in input order.
+  FastDescriptor(const std::vector<SymmetryFunctionSpec>& specs, int num_elements, CutoffType type, double alpha);
+
+  std::size_t size() const { return num_sf_; }
+  // Raw values G (size() entries) of the centre with neighbours `env`; fills `ws` for gradient().
+  void values(const Environment& env, FastWorkspace& ws, double* g) const;
+  // Adds Σ_s w_s ∂G_s/∂R_e to grad[e] (env.size() entries), using what values() left in `ws`.
+  void gradient(const Environment& env, const FastWorkspace& ws, const double* w, Vec3* grad) const;
+
+ private:
+  struct RadialMember {
+    int sf;
+    int e1;         // neighbour element, or −1 for type 12 (weight Z)
+  };
+  struct AngularMember {
+    int sf;
+    double lambda, zeta, prefactor;
+    int int_zeta;   // ζ if integral, else −1
+    bool weighted;  // type 13
+  };
+  struct Group {
+    int rc_index;
+    double rc, eta, rs;
+    bool with_jk = false;  // angular types 3 and 13
+    int jk_slot = -1;      // index among the groups with an r_jk factor
+    std::vector<RadialMember> radial;
+    // angular members per element-pair class (e1 ≤ e2: e1·n + e2)
+    std::vector<std::vector<AngularMember>> angular;
+  };
+
+  std::size_t num_sf_ = 0;
+  int num_elements_ = 0;
+  std::vector<CutoffFunction> cutoffs_;  // one per distinct rc
+  std::vector<Group> groups_;            // radial groups first, then angular
+  std::size_t num_radial_groups_ = 0;
+  int num_jk_groups_ = 0;
+  double max_angular_rc_ = 0.0;
+};
+
+}  // namespace slhmc::nnp::n2p2
