@@ -57,6 +57,15 @@ FastDescriptor::FastDescriptor(const std::vector<SymmetryFunctionSpec>& specs, i
     if (g.with_jk) g.jk_slot = num_jk_groups_++;
   groups_ = std::move(radial);
   for (auto& g : angular) groups_.push_back(std::move(g));
+  class_groups_.resize(static_cast<std::size_t>(nclass));
+  class_terms_.resize(static_cast<std::size_t>(nclass));
+  for (std::size_t gi = num_radial_groups_; gi < groups_.size(); ++gi)
+    for (int cl = 0; cl < nclass; ++cl) {
+      const auto& members = groups_[gi].angular[static_cast<std::size_t>(cl)];
+      if (members.empty()) continue;
+      class_groups_[static_cast<std::size_t>(cl)].push_back(static_cast<int>(gi));
+      for (const auto& m : members) class_terms_[static_cast<std::size_t>(cl)].push_back({static_cast<int>(gi), m});
+    }
 }
 
 namespace {
@@ -111,80 +120,100 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
       }
     }
   }
-  if (groups_.size() == num_radial_groups_) {
-    ws.pj.clear();
-    return;
-  }
+  ws.num_pairs = 0;
+  if (groups_.size() == num_radial_groups_) return;
+  ws.sg.resize(groups_.size());
+  ws.dsg.resize(groups_.size());
 
   // Pairs of entries within the largest angular cutoff, with their r_jk factors.
-  ws.pj.clear();
-  ws.pk.clear();
-  ws.pclass.clear();
-  ws.pc.clear();
-  ws.pjk.clear();
-  ws.pdjk.clear();
+  std::size_t inside = 0;
+  for (std::size_t e = 0; e < n; ++e) inside += env.d[e] < max_angular_rc_;
+  const std::size_t max_pairs = inside * (inside > 0 ? inside - 1 : 0) / 2;
+  if (ws.pj.size() < max_pairs) {
+    ws.pj.resize(max_pairs);
+    ws.pk.resize(max_pairs);
+    ws.pclass.resize(max_pairs);
+    ws.pc.resize(max_pairs);
+    ws.pjk.resize(max_pairs);
+    ws.pdjk.resize(max_pairs);
+  }
+  std::size_t np = 0;
   for (std::size_t j = 0; j < n; ++j) {
     if (env.d[j] >= max_angular_rc_) continue;
+    const Vec3 rj = env.r[j];
+    const double dj = env.d[j];
+    const int ej = env.elem[j];
     for (std::size_t k = j + 1; k < n; ++k) {
       if (env.d[k] >= max_angular_rc_) continue;
-      const int a = std::min(env.elem[j], env.elem[k]), b = std::max(env.elem[j], env.elem[k]);
-      const Vec3 rjk = env.r[k] - env.r[j];
-      ws.pj.push_back(static_cast<int>(j));
-      ws.pk.push_back(static_cast<int>(k));
-      ws.pclass.push_back(a * num_elements_ + b);
-      ws.pc.push_back(dot(env.r[j], env.r[k]) / (env.d[j] * env.d[k]));
-      ws.pjk.push_back(rjk);
-      ws.pdjk.push_back(norm(rjk));
+      const int ek = env.elem[k];
+      const Vec3 rjk = env.r[k] - rj;
+      ws.pj[np] = static_cast<int>(j);
+      ws.pk[np] = static_cast<int>(k);
+      ws.pclass[np] = ej <= ek ? ej * num_elements_ + ek : ek * num_elements_ + ej;
+      ws.pc[np] = dot(rj, env.r[k]) / (dj * env.d[k]);
+      ws.pjk[np] = rjk;
+      ws.pdjk[np] = norm(rjk);
+      ++np;
     }
   }
-  const std::size_t np = ws.pj.size(), njk = static_cast<std::size_t>(num_jk_groups_);
+  ws.num_pairs = np;
+  const std::size_t njk = static_cast<std::size_t>(num_jk_groups_);
+  if (njk > 0) {
+    // f_c(r_jk) once per pair and distinct rc (it is the costly tanh/cos of most models).
+    ws.pf.resize(np * nrc);
+    ws.pdf.resize(np * nrc);
+    for (std::size_t r = 0; r < nrc; ++r)
+      for (std::size_t p = 0; p < np; ++p) cutoffs_[r].evaluate(ws.pdjk[p], ws.pf[r * np + p], ws.pdf[r * np + p]);
+  }
   ws.tjk.resize(np * njk);
   ws.dtjk.resize(np * njk);
   for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
     const Group& gr = groups_[gi];
     if (!gr.with_jk) continue;
-    const CutoffFunction& fcut = cutoffs_[static_cast<std::size_t>(gr.rc_index)];
+    const double* pf = ws.pf.data() + static_cast<std::size_t>(gr.rc_index) * np;
+    const double* pdf = ws.pdf.data() + static_cast<std::size_t>(gr.rc_index) * np;
     double* t = ws.tjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
     double* dt = ws.dtjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
+    const double eta = gr.eta, rs = gr.rs;
     for (std::size_t p = 0; p < np; ++p) {
-      const double d = ws.pdjk[p];
-      if (d >= gr.rc) {
-        t[p] = dt[p] = 0.0;
-        continue;
-      }
-      double f, df;
-      fcut.evaluate(d, f, df);
-      const double a = d - gr.rs;
-      const double ex = std::exp(-gr.eta * a * a);
-      t[p] = ex * f;
-      dt[p] = (df - 2.0 * gr.eta * a * f) * ex;
+      // f_c and f_c' are 0 beyond rc, so the products vanish there without a branch.
+      const double a = ws.pdjk[p] - rs;
+      const double ex = std::exp(-eta * a * a);
+      t[p] = ex * pf[p];
+      dt[p] = (pdf[p] - 2.0 * eta * a * pf[p]) * ex;
     }
   }
 
+  ws.rg.resize(ng);
   for (std::size_t p = 0; p < np; ++p) {
     const std::size_t j = static_cast<std::size_t>(ws.pj[p]), k = static_cast<std::size_t>(ws.pk[p]);
+    const std::size_t cl = static_cast<std::size_t>(ws.pclass[p]);
     const double c = ws.pc[p];
     const double zz = env.z[j] * env.z[k];
-    for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
-      const Group& gr = groups_[gi];
-      const auto& members = gr.angular[static_cast<std::size_t>(ws.pclass[p])];
-      if (members.empty() || env.d[j] >= gr.rc || env.d[k] >= gr.rc) continue;
-      double r = ws.t[gi * n + j] * ws.t[gi * n + k];
-      if (gr.with_jk) {
-        if (ws.pdjk[p] >= gr.rc) continue;
-        r *= ws.tjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
+    bool any = false;
+    for (int gi : class_groups_[cl]) {
+      const Group& gr = groups_[static_cast<std::size_t>(gi)];
+      double r = 0.0;
+      if (env.d[j] < gr.rc && env.d[k] < gr.rc && (!gr.with_jk || ws.pdjk[p] < gr.rc)) {
+        r = ws.t[static_cast<std::size_t>(gi) * n + j] * ws.t[static_cast<std::size_t>(gi) * n + k];
+        if (gr.with_jk) r *= ws.tjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
+        any = true;
       }
-      for (const AngularMember& m : members) {
-        const double base = 1.0 + m.lambda * c;
-        if (base <= 0.0) continue;
-        const double v = m.prefactor * angular_power(base, m.zeta, m.int_zeta) * r;
-        g[m.sf] += m.weighted ? zz * v : v;
-      }
+      ws.rg[static_cast<std::size_t>(gi)] = r;
+    }
+    if (!any) continue;
+    for (const Term& term : class_terms_[cl]) {
+      const double r = ws.rg[static_cast<std::size_t>(term.group)];
+      const AngularMember& m = term.m;
+      const double base = 1.0 + m.lambda * c;
+      if (r == 0.0 || base <= 0.0) continue;
+      const double v = m.prefactor * angular_power(base, m.zeta, m.int_zeta) * r;
+      g[m.sf] += m.weighted ? zz * v : v;
     }
   }
 }
 
-void FastDescriptor::gradient(const Environment& env, const FastWorkspace& ws, const double* w, Vec3* grad) const {
+void FastDescriptor::gradient(const Environment& env, FastWorkspace& ws, const double* w, Vec3* grad) const {
   const std::size_t n = env.size(), ng = groups_.size();
   for (std::size_t gi = 0; gi < num_radial_groups_; ++gi) {
     const Group& gr = groups_[gi];
@@ -201,32 +230,38 @@ void FastDescriptor::gradient(const Environment& env, const FastWorkspace& ws, c
   }
   if (ng == num_radial_groups_) return;
 
-  const std::size_t np = ws.pj.size();
+  const std::size_t np = ws.num_pairs;
+  double* sg = ws.sg.data();  // per-pair scratch
+  double* dsg = ws.dsg.data();
   for (std::size_t p = 0; p < np; ++p) {
     const std::size_t j = static_cast<std::size_t>(ws.pj[p]), k = static_cast<std::size_t>(ws.pk[p]);
+    const std::size_t cl = static_cast<std::size_t>(ws.pclass[p]);
     const double c = ws.pc[p];
     const double zz = env.z[j] * env.z[k];
+    // Per group: S = Σ_m w_m 2^(1−ζ)(1 + λc)^ζ and S' = dS/dc.
+    for (int gi : class_groups_[cl]) sg[gi] = dsg[gi] = 0.0;
+    for (const Term& term : class_terms_[cl]) {
+      const AngularMember& m = term.m;
+      const double base = 1.0 + m.lambda * c;
+      if (base <= 0.0) continue;
+      const double a = angular_power(base, m.zeta, m.int_zeta);
+      const double wm = w[m.sf] * m.prefactor * (m.weighted ? zz : 1.0);
+      sg[term.group] += wm * a;
+      dsg[term.group] += wm * m.zeta * m.lambda * (a / base);
+    }
     // ∂(Σ_m w_m T_m)/∂c, /∂r_ij, /∂r_ik, /∂r_jk summed over the groups.
     double a_c = 0.0, a_j = 0.0, a_k = 0.0, a_jk = 0.0;
-    for (std::size_t gi = num_radial_groups_; gi < ng; ++gi) {
+    for (int gint : class_groups_[cl]) {
+      const std::size_t gi = static_cast<std::size_t>(gint);
       const Group& gr = groups_[gi];
-      const auto& members = gr.angular[static_cast<std::size_t>(ws.pclass[p])];
-      if (members.empty() || env.d[j] >= gr.rc || env.d[k] >= gr.rc) continue;
+      if (env.d[j] >= gr.rc || env.d[k] >= gr.rc) continue;
       double tjk = 1.0, dtjk = 0.0;
       if (gr.with_jk) {
         if (ws.pdjk[p] >= gr.rc) continue;
         tjk = ws.tjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
         dtjk = ws.dtjk[static_cast<std::size_t>(gr.jk_slot) * np + p];
       }
-      double s = 0.0, ds = 0.0;
-      for (const AngularMember& m : members) {
-        const double base = 1.0 + m.lambda * c;
-        if (base <= 0.0) continue;
-        const double a = angular_power(base, m.zeta, m.int_zeta);
-        const double wm = w[m.sf] * m.prefactor * (m.weighted ? zz : 1.0);
-        s += wm * a;
-        ds += wm * m.zeta * m.lambda * (a / base);
-      }
+      const double s = sg[gi], ds = dsg[gi];
       if (s == 0.0 && ds == 0.0) continue;
       const double tj = ws.t[gi * n + j], tk = ws.t[gi * n + k];
       const double dtj = ws.dt[gi * n + j], dtk = ws.dt[gi * n + k];

@@ -19,11 +19,14 @@ namespace slhmc::nnp::n2p2 {
 struct FastWorkspace {
   std::vector<double> fc, dfc;        // per entry × distinct rc
   std::vector<double> t, dt;          // per entry × group: exp(−η(d − rs)²)·f_c and its r-derivative
+  std::size_t num_pairs = 0;          // pairs of the current centre (the arrays below may be longer)
   std::vector<int> pj, pk, pclass;    // pairs within the angular cutoff: entries and element-pair class
   std::vector<double> pc;             // cos θ of the pair
   std::vector<Vec3> pjk;              // R_k − R_j
   std::vector<double> pdjk;           // |R_jk|
   std::vector<double> tjk, dtjk;      // per pair × angular group with an r_jk factor
+  std::vector<double> pf, pdf;        // per pair × distinct rc: f_c(r_jk) and its derivative
+  std::vector<double> rg, sg, dsg;    // per group, for the pair at hand
 };
 
 class FastDescriptor {
@@ -34,8 +37,9 @@ class FastDescriptor {
   std::size_t size() const { return num_sf_; }
   // Raw values G (size() entries) of the centre with neighbours `env`; fills `ws` for gradient().
   void values(const Environment& env, FastWorkspace& ws, double* g) const;
-  // Adds Σ_s w_s ∂G_s/∂R_e to grad[e] (env.size() entries), using what values() left in `ws`.
-  void gradient(const Environment& env, const FastWorkspace& ws, const double* w, Vec3* grad) const;
+  // Adds Σ_s w_s ∂G_s/∂R_e to grad[e] (env.size() entries), using what values() left in `ws`
+  // (and its per-pair scratch).
+  void gradient(const Environment& env, FastWorkspace& ws, const double* w, Vec3* grad) const;
 
  private:
   struct RadialMember {
@@ -47,6 +51,11 @@ class FastDescriptor {
     double lambda, zeta, prefactor;
     int int_zeta;   // ζ if integral, else −1
     bool weighted;  // type 13
+  };
+  // One angular function as seen from a pair of a given element class.
+  struct Term {
+    int group;
+    AngularMember m;
   };
   struct Group {
     int rc_index;
@@ -65,6 +74,9 @@ class FastDescriptor {
   std::size_t num_radial_groups_ = 0;
   int num_jk_groups_ = 0;
   double max_angular_rc_ = 0.0;
+  // Per element-pair class: the angular groups with members for it, and all its terms (by group).
+  std::vector<std::vector<int>> class_groups_;
+  std::vector<std::vector<Term>> class_terms_;
 };
 
 }  // namespace slhmc::nnp::n2p2
