@@ -6,6 +6,9 @@
 // Tested against the plain SymmetryFunction evaluation (to 1e-10).
 #pragma once
 
+#include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <vector>
 
 #include "slhmc/core/vec3.hpp"
@@ -14,6 +17,38 @@
 #include "slhmc/nnp/n2p2_symmetry_functions.hpp"
 
 namespace slhmc::nnp::n2p2 {
+
+// e^x for x ≤ 0, branch-free so that loops over entries and pairs vectorise
+// (std::exp does not): Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a
+// degree-13 Taylor polynomial (truncation < 1e-17) and 2^k from the exponent
+// bits. Within 2 ulp of std::exp; arguments below −708 are clamped (e^−708 ≈ 3e-308
+// is returned instead of a smaller number, which no sum here can notice).
+inline double exp_nonpositive(double x) {
+  constexpr double kLog2e = 1.4426950408889634074;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kShift = 6755399441055744.0;  // 2^52 + 2^51: adding it rounds to an integer
+  const double xc = std::max(x, -708.0);
+  const double kd = (xc * kLog2e + kShift) - kShift;
+  const double r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
+  double p = 1.0 / 6227020800.0;  // 1/13!
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // 2^k: k + 1023 in the low mantissa bits of (kd + 1023 + kShift), moved to the exponent field.
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(kd + (kShift + 1023.0)) << 52;
+  return p * std::bit_cast<double>(bits);
+}
 
 // Scratch space reused across atoms and calls (grows, never shrinks).
 struct FastWorkspace {
