@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace slhmc::nnp::n2p2 {
 
@@ -53,8 +54,17 @@ FastDescriptor::FastDescriptor(const std::vector<SymmetryFunctionSpec>& specs, i
     max_angular_rc_ = std::max(max_angular_rc_, s.rc);
   }
   num_radial_groups_ = radial.size();
-  for (auto& g : angular)
-    if (g.with_jk) g.jk_slot = num_jk_groups_++;
+  double max_jk_rc = 0.0;
+  bool any_without_jk = false;
+  for (auto& g : angular) {
+    if (g.with_jk) {
+      g.jk_slot = num_jk_groups_++;
+      max_jk_rc = std::max(max_jk_rc, g.rc);
+    } else {
+      any_without_jk = true;
+    }
+  }
+  max_pair_rjk_ = any_without_jk ? std::numeric_limits<double>::infinity() : max_jk_rc;
   groups_ = std::move(radial);
   for (auto& g : angular) groups_.push_back(std::move(g));
   class_groups_.resize(static_cast<std::size_t>(nclass));
@@ -146,12 +156,15 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
       if (env.d[k] >= max_angular_rc_) continue;
       const int ek = env.elem[k];
       const Vec3 rjk = env.r[k] - rj;
+      const double djk = norm(rjk);
+      // Without type-9 functions every angular term needs r_jk < rc: about half the pairs go.
+      if (djk >= max_pair_rjk_) continue;
       ws.pj[np] = static_cast<int>(j);
       ws.pk[np] = static_cast<int>(k);
       ws.pclass[np] = ej <= ek ? ej * num_elements_ + ek : ek * num_elements_ + ej;
       ws.pc[np] = dot(rj, env.r[k]) / (dj * env.d[k]);
       ws.pjk[np] = rjk;
-      ws.pdjk[np] = norm(rjk);
+      ws.pdjk[np] = djk;
       ++np;
     }
   }

@@ -109,6 +109,7 @@ class FastDescriptor {
   std::size_t num_radial_groups_ = 0;
   int num_jk_groups_ = 0;
   double max_angular_rc_ = 0.0;
+  double max_pair_rjk_ = 0.0;  // pairs with r_jk beyond this contribute nothing (∞ with type 9)
   // Per element-pair class: the angular groups with members for it, and all its terms (by group).
   std::vector<std::vector<int>> class_groups_;
   std::vector<std::vector<Term>> class_terms_;
