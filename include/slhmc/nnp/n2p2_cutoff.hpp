@@ -12,6 +12,11 @@ namespace slhmc::nnp::n2p2 {
 
 class CutoffFunction {
  public:
+  // coth³(1) = ((e + 1/e)/(e − 1/e))³, the prefactor that gives CT_TANH f(0) = 1.
+  static constexpr double kE = std::numbers::e;
+  static constexpr double kTanhNorm =
+      ((kE + 1.0 / kE) / (kE - 1.0 / kE)) * ((kE + 1.0 / kE) / (kE - 1.0 / kE)) * ((kE + 1.0 / kE) / (kE - 1.0 / kE));
+
   CutoffFunction() = default;
   // rc > 0 in any length unit; alpha in [0, 1) (ignored by types hard, tanhu, tanh).
   CutoffFunction(CutoffType type, double rc, double alpha) : type_(type), rc_(rc), alpha_(alpha) {
@@ -93,11 +98,6 @@ class CutoffFunction {
   }
 
  private:
-  // coth³(1) = ((e + 1/e)/(e − 1/e))³, so that CT_TANH has f(0) = 1.
-  static constexpr double kE = std::numbers::e;
-  static constexpr double kTanhNorm =
-      ((kE + 1.0 / kE) / (kE - 1.0 / kE)) * ((kE + 1.0 / kE) / (kE - 1.0 / kE)) * ((kE + 1.0 / kE) / (kE - 1.0 / kE));
-
   CutoffType type_ = CutoffType::hard;
   double rc_ = 1.0;
   double alpha_ = 0.0;

@@ -174,8 +174,27 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
     // f_c(r_jk) once per pair and distinct rc (it is the costly tanh/cos of most models).
     ws.pf.resize(np * nrc);
     ws.pdf.resize(np * nrc);
-    for (std::size_t r = 0; r < nrc; ++r)
-      for (std::size_t p = 0; p < np; ++p) cutoffs_[r].evaluate(ws.pdjk[p], ws.pf[r * np + p], ws.pdf[r * np + p]);
+    for (std::size_t r = 0; r < nrc; ++r) {
+      const CutoffFunction& cf = cutoffs_[r];
+      double* __restrict f = ws.pf.data() + r * np;
+      double* __restrict df = ws.pdf.data() + r * np;
+      const double* __restrict pd = ws.pdjk.data();
+      if (cf.type() == CutoffType::tanhu || cf.type() == CutoffType::tanh) {
+        // tanh(x) = (1 − e^{−2x})/(1 + e^{−2x}) with the branch-free exponential; x = 0 at
+        // and beyond rc gives f = f' = 0.
+        const double k = cf.type() == CutoffType::tanh ? CutoffFunction::kTanhNorm : 1.0;
+        const double rc = cf.rc();
+        for (std::size_t p = 0; p < np; ++p) {
+          const double x = std::max(1.0 - pd[p] / rc, 0.0);
+          const double e = exp_nonpositive(-2.0 * x);
+          const double t = (1.0 - e) / (1.0 + e);
+          f[p] = k * t * t * t;
+          df[p] = k * 3.0 * t * t * (t * t - 1.0) / rc;
+        }
+      } else {
+        for (std::size_t p = 0; p < np; ++p) cf.evaluate(pd[p], f[p], df[p]);
+      }
+    }
   }
   ws.tjk.resize(np * njk);
   ws.dtjk.resize(np * njk);
