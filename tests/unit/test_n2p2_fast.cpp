@@ -74,16 +74,14 @@ TEST(N2p2Fast, MatchesReferenceOnTheReferenceModels) {
 
 TEST(N2p2Fast, BranchFreeExponentialMatchesStdExp) {
   double worst = 0.0;
-  for (double x = -707.9; x <= 0.0; x += 0.0137) {
+  for (double x = -708.0; x <= 0.0; x += 0.0137) {
     const double ref = std::exp(x);
-    worst = std::max(worst, std::fabs(exp_nonpositive(x) - ref) / ref);
+    worst = std::max(worst, std::fabs(exp_in_range(x) - ref) / ref);
   }
-  for (double x : {-1e-300, -1e-17, -1e-9, -0.5 * std::log(2.0), -1.0, -2.0}) {
+  for (double x : {-1e-300, -1e-17, -1e-9, -0.5 * std::log(2.0), -1.0, -2.0, -708.0}) {
     const double ref = std::exp(x);
-    worst = std::max(worst, std::fabs(exp_nonpositive(x) - ref) / ref);
+    worst = std::max(worst, std::fabs(exp_in_range(x) - ref) / ref);
   }
   EXPECT_LT(worst, 4.5e-16);
-  EXPECT_EQ(exp_nonpositive(0.0), 1.0);
-  EXPECT_LT(exp_nonpositive(-800.0), 1e-307);
-  EXPECT_LT(exp_nonpositive(-1e300), 1e-307);
+  EXPECT_EQ(exp_in_range(0.0), 1.0);
 }

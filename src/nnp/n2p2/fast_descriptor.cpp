@@ -65,6 +65,11 @@ FastDescriptor::FastDescriptor(const std::vector<SymmetryFunctionSpec>& specs, i
     }
   }
   max_pair_rjk_ = any_without_jk ? std::numeric_limits<double>::infinity() : max_jk_rc;
+  // Both partners lie within max_angular_rc_, so r_jk < 2·max_angular_rc_.
+  for (auto& g : angular) {
+    const double a_max = std::max(g.rs, 2.0 * max_angular_rc_ - g.rs);
+    g.pair_exp_in_range = g.eta * a_max * a_max <= 700.0;
+  }
   groups_ = std::move(radial);
   for (auto& g : angular) groups_.push_back(std::move(g));
   class_groups_.resize(static_cast<std::size_t>(nclass));
@@ -113,7 +118,7 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
     for (std::size_t e = 0; e < n; ++e) {
       // f_c and f_c' are 0 at and beyond rc, so T and T' vanish there without a branch.
       const double a = dist[e] - rs;
-      const double ex = exp_nonpositive(-eta * a * a);
+      const double ex = std::exp(-eta * a * a);
       t[e] = ex * fc[e];
       dt[e] = (dfc[e] - 2.0 * eta * a * fc[e]) * ex;
     }
@@ -186,7 +191,7 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
         const double rc = cf.rc();
         for (std::size_t p = 0; p < np; ++p) {
           const double x = std::max(1.0 - pd[p] / rc, 0.0);
-          const double e = exp_nonpositive(-2.0 * x);
+          const double e = exp_in_range(-2.0 * x);  // 0 ≤ x ≤ 1
           const double t = (1.0 - e) / (1.0 + e);
           f[p] = k * t * t * t;
           df[p] = k * 3.0 * t * t * (t * t - 1.0) / rc;
@@ -208,12 +213,21 @@ void FastDescriptor::values(const Environment& env, FastWorkspace& ws, double* g
     double* __restrict t = ws.tjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
     double* __restrict dt = ws.dtjk.data() + static_cast<std::size_t>(gr.jk_slot) * np;
     const double eta = gr.eta, rs = gr.rs;
-    for (std::size_t p = 0; p < np; ++p) {
-      // f_c and f_c' are 0 beyond rc, so the products vanish there without a branch.
-      const double a = pd[p] - rs;
-      const double ex = exp_nonpositive(-eta * a * a);
-      t[p] = ex * pf[p];
-      dt[p] = (pdf[p] - 2.0 * eta * a * pf[p]) * ex;
+    // f_c and f_c' are 0 beyond rc, so the products vanish there without a branch.
+    if (gr.pair_exp_in_range) {
+      for (std::size_t p = 0; p < np; ++p) {
+        const double a = pd[p] - rs;
+        const double ex = exp_in_range(-eta * a * a);
+        t[p] = ex * pf[p];
+        dt[p] = (pdf[p] - 2.0 * eta * a * pf[p]) * ex;
+      }
+    } else {
+      for (std::size_t p = 0; p < np; ++p) {
+        const double a = pd[p] - rs;
+        const double ex = std::exp(-eta * a * a);
+        t[p] = ex * pf[p];
+        dt[p] = (pdf[p] - 2.0 * eta * a * pf[p]) * ex;
+      }
     }
   }
 

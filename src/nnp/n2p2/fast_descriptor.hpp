@@ -6,7 +6,6 @@
 // Tested against the plain SymmetryFunction evaluation (to 1e-10).
 #pragma once
 
-#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -18,19 +17,18 @@
 
 namespace slhmc::nnp::n2p2 {
 
-// e^x for x ≤ 0, branch-free so that loops over entries and pairs vectorise
+// e^x for −708 ≤ x ≤ 0 without branches, so that loops over pairs vectorise
 // (std::exp does not): Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a
 // degree-13 Taylor polynomial (truncation < 1e-17) and 2^k from the exponent
-// bits. Within 2 ulp of std::exp; arguments below −708 are clamped (e^−708 ≈ 3e-308
-// is returned instead of a smaller number, which no sum here can notice).
-inline double exp_nonpositive(double x) {
+// bits. Within 2 ulp of std::exp. Outside that range the result is garbage:
+// callers guarantee the range (see FastDescriptor's pair loop).
+inline double exp_in_range(double x) {
   constexpr double kLog2e = 1.4426950408889634074;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
   constexpr double kShift = 6755399441055744.0;  // 2^52 + 2^51: adding it rounds to an integer
-  const double xc = std::max(x, -708.0);
-  const double kd = (xc * kLog2e + kShift) - kShift;
-  const double r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
+  const double kd = (x * kLog2e + kShift) - kShift;
+  const double r = (x - kd * kLn2Hi) - kd * kLn2Lo;
   double p = 1.0 / 6227020800.0;  // 1/13!
   p = p * r + 1.0 / 479001600.0;
   p = p * r + 1.0 / 39916800.0;
@@ -96,6 +94,7 @@ class FastDescriptor {
     int rc_index;
     double rc, eta, rs;
     bool with_jk = false;  // angular types 3 and 13
+    bool pair_exp_in_range = false;  // η·(r_jk − rs)² ≤ 700 for every possible pair
     int jk_slot = -1;      // index among the groups with an r_jk factor
     std::vector<RadialMember> radial;
     // angular members per element-pair class (e1 ≤ e2: e1·n + e2)
