@@ -27,6 +27,8 @@ int run(const PredictOptions& o) {
   const nnp::ModelSpec spec = o.model.spec();
   std::shared_ptr<const nnp::Model> model = nnp::load_model(spec);
   std::cerr << "model: " << model->description() << "\n";
+  for (const auto& [key, value] : model->metadata())
+    if (key.rfind("warning.", 0) == 0) std::cerr << "warning: " << value << "\n";
   std::vector<std::string> files = o.structures;
   if (files.empty() && nnp::looks_like_aenet_predict_in(o.model.path)) files = nnp::read_aenet_predict_in(o.model.path).files;
   if (files.empty()) throw Error("no structure files given");

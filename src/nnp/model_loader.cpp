@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 
 #include "slhmc/core/error.hpp"
@@ -79,6 +80,8 @@ std::string detect_model_format(const std::string& path) {
 
 std::unique_ptr<Model> load_model(const ModelSpec& spec) {
   if (spec.path.empty()) throw Error("no model path given");
+  std::error_code ec;
+  if (!std::filesystem::exists(spec.path, ec)) throw Error("model '" + spec.path + "' does not exist");
   const std::string format = spec.format == "auto" || spec.format.empty() ? detect_model_format(spec.path) : spec.format;
   const auto it = registry().find(format);
   if (it == registry().end())

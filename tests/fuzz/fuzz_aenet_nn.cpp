@@ -18,7 +18,7 @@ void exercise(const slhmc::nnp::AenetNetFile& f) {
   net.evaluate(x, g);
   for (int version : {0, 1}) {
     try {
-      const auto d = slhmc::nnp::make_aenet_descriptor(f, version);
+      const auto d = slhmc::nnp::make_aenet_descriptor(f, version, version);  // v1 with forced moments
       slhmc::nnp::AenetEnvironment env;
       env.r = {{1.0, 0.2, 0.1}, {-0.3, 1.1, 0.4}};
       env.d = {slhmc::norm(env.r[0]), slhmc::norm(env.r[1])};
@@ -27,6 +27,10 @@ void exercise(const slhmc::nnp::AenetNetFile& f) {
       std::vector<slhmc::Vec3> h(2);
       d->compute(env, G);
       d->backprop(env, gG, h);
+      std::vector<double> g(d->size());
+      d->evaluate(env, G, g, [](std::span<const double>, std::span<double> out) {
+        for (double& x : out) x = 0.5;
+      }, h);
     } catch (const slhmc::Error&) {
     }
   }

@@ -7,6 +7,7 @@
 // the Jacobian.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -38,13 +39,29 @@ class AenetDescriptor {
   // h[e] += Σ_k g[k] ∂G_k/∂R_e for every entry e (h has env.r.size() entries).
   virtual void backprop(const AenetEnvironment& env, std::span<const double> g, std::span<Vec3> h) const = 0;
   virtual std::string summary() const = 0;
+
+  // Maps a raw descriptor G to g = ∂E/∂G (both size()); used between the two halves below.
+  using GradientFunction = std::function<void(std::span<const double> G, std::span<double> g)>;
+  // The fast path of one atom: G ← descriptor, g ← dE_dG(G), h[e] += Σ_k g_k ∂G_k/∂R_e, reusing
+  // what the value pass computed (cutoffs, polynomials) in the gradient pass. The default is
+  // compute() + backprop() (the plain reference path); tests compare both.
+  virtual void evaluate(const AenetEnvironment& env, std::span<double> G, std::span<double> g,
+                        const GradientFunction& dE_dG, std::span<Vec3> h) const {
+    compute(env, G);
+    dE_dG(G, g);
+    backprop(env, g, h);
+  }
 };
 
 // Chebyshev setup from a `.nn` file; `version` 0 (aenet ≥ 2.0.4) or 1 (aenet ≤ 2.0.3), §A5.
-std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version);
+// `moment_mode` selects the angular algorithm of the fast path (evaluate()): −1 by estimated
+// cost, 0 the pair loop, 1 the Cartesian moment factorisation. compute()/backprop() always
+// use the plain pair loop (the reference).
+std::unique_ptr<AenetDescriptor> make_chebyshev_descriptor(const AenetNetFile& file, int version, int moment_mode = -1);
 // Behler2011 setup from a `.nn` file (functions re-ordered canonically, §A6.3).
 std::unique_ptr<AenetDescriptor> make_behler2011_descriptor(const AenetNetFile& file);
 // Dispatches on file.sftype; throws for unknown types (naming file and type).
-std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version);
+std::unique_ptr<AenetDescriptor> make_aenet_descriptor(const AenetNetFile& file, int chebyshev_version,
+                                                       int moment_mode = -1);
 
 }  // namespace slhmc::nnp

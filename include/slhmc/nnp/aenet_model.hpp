@@ -21,6 +21,10 @@ struct AenetModelOptions {
   int chebyshev_version = 0;        // 0: aenet ≥ 2.0.4, 1: aenet ≤ 2.0.3 (§A5)
   double length_unit_angstrom = 1.0;  // Å per model length unit
   double energy_unit_ev = 1.0;        // eV per model energy unit
+  // Use the plain descriptor path (compute, then backprop) instead of the fused fast one.
+  bool reference_evaluator = false;
+  // Chebyshev angular sums in the fast path: −1 by estimated cost, 0 pair loop, 1 Cartesian moments.
+  int angular_moments = -1;
 };
 
 class AenetModel final : public Model {
@@ -40,6 +44,9 @@ class AenetModel final : public Model {
   // Raw descriptors (canonical order, model units) of every atom: N × nsf(species).
   std::vector<std::vector<double>> descriptors(const Frame& frame, const NeighborList& neighbors) const;
   const AenetModelOptions& options() const { return options_; }
+  // Load-time warnings (degenerate features, setups aenet evaluates defectively); also in metadata()
+  // as "warning.N". The library does not print them; callers may.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   struct Species {
@@ -56,16 +63,18 @@ class AenetModel final : public Model {
     std::vector<std::string> env;
   };
   const Species& species_of(int z, std::size_t atom) const;
-  // Fills env with the entries of atom i within the cutoff (model units); throws on
+  // Fills env with the entries of atom i within the cutoff (model units) and list_positions with
+  // their positions in neighbors.neighbors(i); throws on
   // coincident atoms and on neighbours whose species is not in the centre's ENV.
   void gather(const Frame& frame, const NeighborList& neighbors, std::size_t i, const Species& sp,
-              AenetEnvironment& env, std::vector<int>& entry_atoms, std::vector<Vec3>& entry_r_angstrom) const;
+              AenetEnvironment& env, std::vector<int>& list_positions) const;
 
   AenetModelOptions options_;
   std::vector<Species> species_;
   std::vector<int> index_of_z_;  // atomic number → index into species_, −1 if absent
   double cutoff_model_ = 0.0;    // model length units
   std::vector<std::string> sources_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace slhmc::nnp

@@ -5,7 +5,9 @@
 // F_j −= h_e, F_i += h_e and the virial W −= h_e ⊗ R_e.
 #include "slhmc/nnp/aenet_model.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <sstream>
 
 #include "slhmc/core/elements.hpp"
@@ -27,8 +29,7 @@ int z_of(const std::string& symbol, const std::string& source) {
 // Per-thread work buffers, reused between atoms and calls.
 struct Work {
   AenetEnvironment env;
-  std::vector<int> atoms;
-  std::vector<Vec3> r_angstrom;
+  std::vector<int> atoms;  // positions in the centre's neighbour-list span of the gathered entries
   std::vector<double> G, x, dy_dx, g;
   std::vector<Vec3> h;
 };
@@ -36,6 +37,18 @@ struct Work {
 Work& work() {
   thread_local Work w;
   return w;
+}
+
+// Per-structure buffers of the calling thread (kept between calls: no allocation per MD step).
+struct EdgeBuffers {
+  std::vector<double> atom_energy;     // N
+  std::vector<Vec3> edge_h;            // one per neighbour-list entry: ∂E_i/∂R_e in eV/Å
+  std::vector<unsigned char> edge_used;  // entry inside the cutoff
+};
+
+EdgeBuffers& edge_buffers() {
+  thread_local EdgeBuffers b;
+  return b;
 }
 
 }  // namespace
@@ -52,7 +65,7 @@ AenetModel::AenetModel(std::vector<AenetNetFile> files, AenetModelOptions option
     sp.z = z_of(f.atomtype, f.source);
     if (index_of_z_[sp.z] >= 0)
       throw Error(f.source + ": species " + sp.symbol + " already has a network (" + species_[index_of_z_[sp.z]].source + ")");
-    sp.descriptor = make_aenet_descriptor(f, options_.chebyshev_version);
+    sp.descriptor = make_aenet_descriptor(f, options_.chebyshev_version, options_.angular_moments);
     sp.network = f.network();
     if (sp.descriptor->size() != sp.network.num_inputs())
       throw Error(f.source + ": descriptor has " + std::to_string(sp.descriptor->size()) + " functions, network " +
@@ -65,6 +78,20 @@ AenetModel::AenetModel(std::vector<AenetNetFile> files, AenetModelOptions option
       const double s = var < 0.0 ? 0.0 : std::sqrt(var);
       sp.scale[k] = s <= 1e-10 ? 0.0 : 1.0 / s;
     }
+    int degenerate = 0;
+    for (double sc : sp.scale) degenerate += sc == 0.0;
+    if (degenerate > 0)
+      warnings_.push_back(f.source + ": " + std::to_string(degenerate) +
+                          " descriptor(s) have zero training variance and enter with scale 0 (as in aenet)");
+    if (f.sftype == "Chebyshev" && f.sfparam.size() >= 4 && f.sfparam[2] > f.sfparam[0] && f.envtypes.size() > 1)
+      warnings_.push_back(f.source + ": angular cutoff > radial cutoff: aenet computed the weighted angular "
+                          "block with a stale species weight (nnp-formats Part D #3); slhmc uses the correct one");
+    if (f.sftype == "Behler2011")
+      for (int k = 0; k < f.nsf; ++k)
+        if ((f.sf[k] == 4 || f.sf[k] == 5) && f.sfparam[4 * static_cast<std::size_t>(k) + 2] < 1.0) {
+          warnings_.push_back(f.source + ": a G4/G5 function has zeta < 1; its derivative is singular at 1 + lambda·cos = 0");
+          break;
+        }
     sp.e_scale = 1.0 / f.scale;
     sp.e_shift = f.shift;
     bool found = false;
@@ -127,6 +154,7 @@ std::map<std::string, std::string> AenetModel::metadata() const {
     sp << (i ? " " : "") << species_[i].symbol;
   }
   m["files"] = files.str();
+  for (std::size_t i = 0; i < warnings_.size(); ++i) m["warning." + std::to_string(i + 1)] = warnings_[i];
   m["species"] = sp.str();
   return m;
 }
@@ -138,15 +166,15 @@ const AenetModel::Species& AenetModel::species_of(int z, std::size_t atom) const
 }
 
 void AenetModel::gather(const Frame& frame, const NeighborList& neighbors, std::size_t i, const Species& sp,
-                        AenetEnvironment& env, std::vector<int>& entry_atoms,
-                        std::vector<Vec3>& entry_r_angstrom) const {
+                        AenetEnvironment& env, std::vector<int>& list_positions) const {
   env.clear();
-  entry_atoms.clear();
-  entry_r_angstrom.clear();
+  list_positions.clear();
   const double to_model = 1.0 / options_.length_unit_angstrom;
   const double rc = cutoff_model_;
   const Vec3& ri = frame.positions[i];
-  for (const NeighborEntry& e : neighbors.neighbors(i)) {
+  const auto entries = neighbors.neighbors(i);
+  for (std::size_t pos = 0; pos < entries.size(); ++pos) {
+    const NeighborEntry& e = entries[pos];
     const Vec3 r_a = frame.positions[e.j] + e.shift - ri;
     const Vec3 r = options_.length_unit_angstrom == 1.0 ? r_a : to_model * r_a;
     const double d = norm(r);
@@ -162,8 +190,7 @@ void AenetModel::gather(const Frame& frame, const NeighborList& neighbors, std::
     env.r.push_back(r);
     env.d.push_back(d);
     env.type.push_back(t);
-    entry_atoms.push_back(e.j);
-    entry_r_angstrom.push_back(r_a);
+    list_positions.push_back(static_cast<int>(pos));
   }
 }
 
@@ -173,7 +200,7 @@ std::vector<std::vector<double>> AenetModel::descriptors(const Frame& frame, con
   Work& w = work();
   for (std::size_t i = 0; i < frame.size(); ++i) {
     const Species& sp = species_of(frame.numbers[i], i);
-    gather(frame, neighbors, i, sp, w.env, w.atoms, w.r_angstrom);
+    gather(frame, neighbors, i, sp, w.env, w.atoms);
     out[i].assign(sp.descriptor->size(), 0.0);
     sp.descriptor->compute(w.env, out[i]);
   }
@@ -184,51 +211,102 @@ ComputeResult AenetModel::compute(const Frame& frame, const NeighborList& neighb
                                   const ComputeRequest& request) const {
   const std::size_t n = frame.size();
   if (neighbors.num_atoms() != n) throw Error("aenet model: neighbour list does not match the frame");
+  if (neighbors.options().half) throw Error("aenet model: needs a full neighbour list, got a half list");
   if (neighbors.list_radius() < cutoff() * (1.0 - 1e-12))
     throw Error("aenet model: neighbour list radius " + std::to_string(neighbors.list_radius()) +
                 " Å is below the model cutoff " + std::to_string(cutoff()) + " Å");
   ComputeResult result;
   const bool need_grad = request.forces || request.virial;
-  if (request.forces) result.forces.assign(n, Vec3{0, 0, 0});
-  if (request.atomic_energies) result.atomic_energies.assign(n, 0.0);
-  Mat3 virial{};
   const double e_unit = options_.energy_unit_ev;
   // h is in model energy per model length; forces in eV/Å.
   const double h_to_si = options_.energy_unit_ev / options_.length_unit_angstrom;
-  Work& w = work();
-  double energy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Species& sp = species_of(frame.numbers[i], i);
-    gather(frame, neighbors, i, sp, w.env, w.atoms, w.r_angstrom);
-    const std::size_t nsf = static_cast<std::size_t>(sp.descriptor->size());
-    w.G.resize(nsf);
-    w.x.resize(nsf);
-    sp.descriptor->compute(w.env, w.G);
-    for (std::size_t k = 0; k < nsf; ++k) w.x[k] = sp.scale[k] * (w.G[k] - sp.shift[k]);
-    double y;
-    if (need_grad) {
+  // Atoms are evaluated in parallel (OpenMP); each writes only its own energy and the edge
+  // gradients of its own entries. Sums and the force/virial scatter run serially afterwards
+  // in a fixed order, so results do not depend on the number of threads.
+  std::vector<double>& atom_energy = edge_buffers().atom_energy;
+  std::vector<Vec3>& edge_h = edge_buffers().edge_h;
+  std::vector<unsigned char>& edge_used = edge_buffers().edge_used;
+  atom_energy.assign(n, 0.0);
+  const std::size_t total = neighbors.total_entries();
+  const NeighborEntry* first_entry = n ? neighbors.neighbors(0).data() : nullptr;
+  if (need_grad) {
+    edge_h.resize(total);
+    edge_used.assign(total, 0);
+  }
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+#pragma omp parallel for schedule(dynamic, 8) if (n >= 32)
+  for (long ii = 0; ii < static_cast<long>(n); ++ii) {
+    if (failed.load(std::memory_order_relaxed)) continue;
+    try {
+      const std::size_t i = static_cast<std::size_t>(ii);
+      Work& w = work();
+      const Species& sp = species_of(frame.numbers[i], i);
+      gather(frame, neighbors, i, sp, w.env, w.atoms);
+      const std::size_t nsf = static_cast<std::size_t>(sp.descriptor->size());
+      w.G.resize(nsf);
+      w.x.resize(nsf);
+      w.g.resize(nsf);
       w.dy_dx.resize(nsf);
-      y = sp.network.evaluate(w.x, w.dy_dx);
-    } else {
-      y = sp.network.evaluate(w.x);
-    }
-    const double e_i = (sp.e_scale * y + sp.e_shift + sp.e_atom) * e_unit;
-    energy += e_i;
-    if (request.atomic_energies) result.atomic_energies[i] = e_i;
-    if (!need_grad) continue;
-    // dE_i/dG_k = E_scale · scale_k · ∂y/∂x_k (model units)
-    w.g.resize(nsf);
-    for (std::size_t k = 0; k < nsf; ++k) w.g[k] = sp.e_scale * sp.scale[k] * w.dy_dx[k];
-    const std::size_t m = w.env.r.size();
-    w.h.assign(m, Vec3{0, 0, 0});
-    sp.descriptor->backprop(w.env, w.g, w.h);
-    for (std::size_t e = 0; e < m; ++e) {
-      const Vec3 h = h_to_si * w.h[e];
-      if (request.forces) {
-        result.forces[w.atoms[e]] -= h;
-        result.forces[i] += h;
+      const std::size_t m = w.env.r.size();
+      double y = 0.0;
+      // G → x = scale·(G − μ) → y; with gradients also g = dE_i/dG_k = E_scale·scale_k·∂y/∂x_k.
+      auto network = [&](std::span<const double> G, std::span<double> g) {
+        for (std::size_t k = 0; k < nsf; ++k) w.x[k] = sp.scale[k] * (G[k] - sp.shift[k]);
+        if (g.empty()) {
+          y = sp.network.evaluate(w.x);
+          return;
+        }
+        y = sp.network.evaluate(w.x, w.dy_dx);
+        for (std::size_t k = 0; k < nsf; ++k) g[k] = sp.e_scale * sp.scale[k] * w.dy_dx[k];
+      };
+      if (need_grad) {
+        w.h.assign(m, Vec3{0, 0, 0});
+        if (options_.reference_evaluator) {
+          sp.descriptor->compute(w.env, w.G);
+          network(w.G, w.g);
+          sp.descriptor->backprop(w.env, w.g, w.h);
+        } else {
+          sp.descriptor->evaluate(w.env, w.G, w.g, network, w.h);
+        }
+        const std::size_t offset = static_cast<std::size_t>(neighbors.neighbors(i).data() - first_entry);
+        for (std::size_t e = 0; e < m; ++e) {
+          edge_h[offset + static_cast<std::size_t>(w.atoms[e])] = h_to_si * w.h[e];
+          edge_used[offset + static_cast<std::size_t>(w.atoms[e])] = 1;
+        }
+      } else {
+        sp.descriptor->compute(w.env, w.G);
+        network(w.G, std::span<double>());
       }
-      if (request.virial) virial += -1.0 * outer(h, w.r_angstrom[e]);
+      atom_energy[i] = (sp.e_scale * y + sp.e_shift + sp.e_atom) * e_unit;
+    } catch (...) {
+#pragma omp critical(slhmc_aenet_failure)
+      if (!failure) failure = std::current_exception();
+      failed = true;
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  double energy = 0.0;
+  for (std::size_t i = 0; i < n; ++i) energy += atom_energy[i];
+  if (request.atomic_energies) result.atomic_energies.assign(atom_energy.begin(), atom_energy.end());
+  if (request.forces) result.forces.assign(n, Vec3{0, 0, 0});
+  Mat3 virial{};
+  if (need_grad) {
+    // Part C: F_j −= h_e, F_i += h_e, W −= h_e ⊗ R_e for every entry e = (j, T) of i.
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto entries = neighbors.neighbors(i);
+      const std::size_t offset = static_cast<std::size_t>(entries.data() - first_entry);
+      for (std::size_t pos = 0; pos < entries.size(); ++pos) {
+        if (!edge_used[offset + pos]) continue;
+        const Vec3& h = edge_h[offset + pos];
+        const NeighborEntry& e = entries[pos];
+        if (request.forces) {
+          result.forces[e.j] -= h;
+          result.forces[i] += h;
+        }
+        if (request.virial) virial += -1.0 * outer(h, frame.positions[e.j] + e.shift - frame.positions[i]);
+      }
     }
   }
   result.energy = energy;
