@@ -1,14 +1,13 @@
 // Fuzz target: the n2p2 input.nn parser (all three topology dialects) and the
 // symmetry functions built from what it accepts must either succeed or throw
-// slhmc::Error — never crash, hang or read out of bounds. The fuzz build holds
-// only the core and io modules, so the parser sources (which need nothing
-// else) are compiled into this target directly.
+// slhmc::Error — never crash, hang or read out of bounds.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "../../src/nnp/n2p2/input_nn.cpp"
-#include "../../src/nnp/n2p2/symmetry_functions.cpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/nnp/n2p2_settings.hpp"
+#include "slhmc/nnp/n2p2_symmetry_functions.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace slhmc::nnp::n2p2;

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "../../src/nnp/n2p2/scaling.cpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/nnp/n2p2_scaling.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace slhmc::nnp::n2p2;
