@@ -272,6 +272,8 @@ void write_lammps_data_frame(std::ostream& out, const LabelledFrame& lf, const W
     std::set<int> distinct(frame.numbers.begin(), frame.numbers.end());
     type_z.assign(distinct.begin(), distinct.end());
   }
+  // LAMMPS needs at least one atom type; an empty frame names none (found by fuzz_lammps_data).
+  if (type_z.empty()) throw Error("LAMMPS data needs at least one atom type: give lammps_type_numbers for an empty frame");
   // One mass per type: every atom of a type must have the same mass.
   std::vector<std::optional<double>> type_mass(type_z.size());
   std::vector<int> atom_type(frame.size());

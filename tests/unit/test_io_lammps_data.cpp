@@ -147,3 +147,23 @@ TEST(LammpsDataIo, MalformedInputNamesTheLine) {
 
 }  // namespace
 }  // namespace slhmc
+
+TEST(LammpsData, EmptyFrameWithoutTypesIsRefusedOnWrite) {
+  // LAMMPS requires at least one atom type; writing "0 atom types" would give a file nobody reads.
+  slhmc::LabelledFrame empty;
+  empty.frame.cell = slhmc::Cell::orthorhombic(5, 5, 5);
+  std::ostringstream out;
+  EXPECT_THROW(slhmc::write_structure(out, empty, slhmc::StructureFormat::lammps_data), slhmc::Error);
+  slhmc::WriteOptions with_types;
+  with_types.lammps_type_numbers = {14};
+  std::ostringstream ok;
+  slhmc::write_structure(ok, empty, slhmc::StructureFormat::lammps_data, with_types);
+  std::istringstream in(ok.str());
+  slhmc::ReadOptions ro;
+  ro.format = slhmc::StructureFormat::lammps_data;
+  ro.lammps_type_numbers = {14};
+  slhmc::StructureReader reader(in, "empty.data", ro);
+  const auto back = reader.next();
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->frame.size(), 0u);
+}
