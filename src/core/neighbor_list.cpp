@@ -207,6 +207,13 @@ void NeighborList::build(const Frame& frame) {
         }
       }
     }
+    // Canonical order (j, then image): forces summed over the entries then do not depend on
+    // when the list was built (a restart rebuilds it at another moment than the original run
+    // did), which keeps restarted chains bit for bit identical.
+    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(offsets[i]), entries.end(),
+              [](const NeighborEntry& a, const NeighborEntry& b) {
+                return a.j != b.j ? a.j < b.j : a.image < b.image;
+              });
     offsets[i + 1] = entries.size();
   }
   assign(std::move(offsets), std::move(entries), frame);

@@ -31,6 +31,13 @@ void expect_same_as_reference(const Frame& frame, double cutoff, bool half, cons
     fast.build(frame);
     const NeighborList ref = brute_force_neighbor_list(frame, opt);
     ASSERT_EQ(fast.num_atoms(), frame.size()) << what;
+    // Same entries in the same canonical order (not only the same sets).
+    for (std::size_t i = 0; i < frame.size() && fast.total_entries() == ref.total_entries(); ++i) {
+      const auto a = fast.neighbors(i), b = ref.neighbors(i);
+      ASSERT_EQ(a.size(), b.size()) << what;
+      for (std::size_t k = 0; k < a.size(); ++k)
+        ASSERT_TRUE(a[k].j == b[k].j && a[k].image == b[k].image) << what << " atom " << i << " entry " << k;
+    }
     EXPECT_EQ(fast.total_entries(), ref.total_entries()) << what;
     EXPECT_EQ(entries_of(fast), entries_of(ref)) << what;
     // Distances recomputed from the caller's positions are within range.

@@ -4,6 +4,9 @@
 // itself (j = i, image ≠ 0); (i, 0) is never an entry. Works for triclinic
 // cells of any shape, cells smaller than the cutoff, and mixed periodicity.
 //
+// Entries of each atom are sorted by (j, image), whatever the construction and whenever the
+// list was built, so that sums over them — and hence forces — are reproducible to the bit.
+//
 // The shift refers to the positions the caller passed (they need not be
 // wrapped), so R_ij can be recomputed from current positions between rebuilds
 // — the Verlet-skin scheme: rebuild only when an atom moved more than skin/2
