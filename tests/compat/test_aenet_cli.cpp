@@ -12,19 +12,12 @@
 
 using namespace slhmc;
 
-namespace {
-std::string exe() {
-  const char* e = std::getenv("SLHMC_EXE");
-  return e ? e : "";
-}
-}  // namespace
-
 TEST(AenetCli, PredictWritesReferenceEnergiesAndForces) {
   SLHMC_REQUIRE_SHARED(root, "reference/aenet");
-  if (exe().empty()) GTEST_SKIP() << "SLHMC_EXE not set (run through ctest)";
+  SLHMC_REQUIRE_EXE(slhmc);
   test::TempDir tmp;
   std::string output;
-  const std::string cmd = exe() + " predict --model " + root + "/chebyshev_example_v1 --chebyshev-version 1 " + root +
+  const std::string cmd = slhmc + " predict --model " + root + "/chebyshev_example_v1 --chebyshev-version 1 " + root +
                           "/structures/rutile_2x2x3_triclinic.xsf " + root + "/structures/rutile_cluster.xsf -o " +
                           tmp.file("out.xyz");
   ASSERT_EQ(test::run_command(cmd, &output), 0) << output;
@@ -50,10 +43,10 @@ TEST(AenetCli, PredictWritesReferenceEnergiesAndForces) {
 
 TEST(AenetCli, CheckfPasses) {
   SLHMC_REQUIRE_SHARED(root, "reference/aenet");
-  if (exe().empty()) GTEST_SKIP() << "SLHMC_EXE not set (run through ctest)";
+  SLHMC_REQUIRE_EXE(slhmc);
   for (const char* model : {"behler2011", "chebyshev_pytorch/predict.in"}) {
     std::string output;
-    EXPECT_EQ(test::run_command(exe() + " checkf --model " + root + "/" + model + " " + root +
+    EXPECT_EQ(test::run_command(slhmc + " checkf --model " + root + "/" + model + " " + root +
                                     "/structures/rutile_prim_rattled.xsf",
                                 &output),
               0)

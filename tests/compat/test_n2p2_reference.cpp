@@ -264,11 +264,10 @@ TEST(N2p2Reference, LoaderRegistryAndProvider) {
 // `slhmc predict` on an n2p2 model directory reproduces the reference (Cu2S is in Å and eV).
 TEST(N2p2Reference, PredictCommand) {
   SLHMC_REQUIRE_SHARED(dir, "reference/n2p2/Cu2S_PBE");
-  const char* exe = std::getenv("SLHMC_EXE");
-  if (!exe) GTEST_SKIP() << "SLHMC_EXE not set (run through ctest)";
+  SLHMC_REQUIRE_EXE(exe);
   test::TempDir tmp;
   std::string output;
-  const std::string cmd = std::string(exe) + " predict --model " + dir + " " + dir +
+  const std::string cmd = exe + " predict --model " + dir + " " + dir +
                           "/structures/s06_set01_sheared_144.data -o " + tmp.file("out.xyz");
   ASSERT_EQ(test::run_command(cmd, &output), 0) << output;
   const auto frames = read_structures(tmp.file("out.xyz"));

@@ -19,6 +19,11 @@ std::string shared_dir() {
   return std::filesystem::exists(dir) ? dir : "";
 }
 
+std::string slhmc_exe() {
+  const char* exe = std::getenv("SLHMC_EXE");
+  return exe && std::filesystem::exists(exe) ? exe : "";
+}
+
 bool have_program(const std::string& program) {
   return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
 }

@@ -19,6 +19,15 @@ std::string shared_dir();
   if (var.empty() || !std::filesystem::exists(var))                                              \
   GTEST_SKIP() << "shared reference data not found: ../shared/" << (relative)
 
+// The built `slhmc` binary (ctest sets SLHMC_EXE), or "" if it is not there.
+std::string slhmc_exe();
+// Declares `var` = slhmc_exe(), or skips the test with a message if the binary is missing.
+#define SLHMC_REQUIRE_EXE(var)                                                                         \
+  const std::string var = ::slhmc::test::slhmc_exe();                                                  \
+  if (var.empty())                                                                                     \
+  GTEST_SKIP() << "the slhmc binary was not built (SLHMC_EXE unset or missing); build target slhmc_cli " \
+                  "and run through ctest"
+
 // Skips unless `program` is on PATH.
 bool have_program(const std::string& program);
 

@@ -12,14 +12,6 @@
 namespace slhmc {
 namespace {
 
-std::string slhmc_exe() {
-  const char* exe = std::getenv("SLHMC_EXE");
-  return exe && std::filesystem::exists(exe) ? exe : "";
-}
-#define REQUIRE_EXE(var)                                                                                  \
-  const std::string var = slhmc_exe();                                                                    \
-  if (var.empty()) GTEST_SKIP() << "the slhmc binary was not built (SLHMC_EXE unset or missing); build target " \
-                                   "slhmc_cli to run the command-line tests"
 
 const char* const kArgonConfig = R"([system]
 lattice = "fcc"
@@ -56,7 +48,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 TEST(CliMd, RunsATinyConfigAndWritesThermoAndTrajectory) {
-  REQUIRE_EXE(exe);
+  SLHMC_REQUIRE_EXE(exe);
   test::TempDir dir;
   test::write_text(dir.file("md.toml"), kArgonConfig);
   std::string output;
@@ -103,7 +95,7 @@ TEST(CliMd, RunsATinyConfigAndWritesThermoAndTrajectory) {
 }
 
 TEST(CliMd, ReadsTheSystemFromAFileAndRunsNve) {
-  REQUIRE_EXE(exe);
+  SLHMC_REQUIRE_EXE(exe);
   test::TempDir dir;
   LabelledFrame start;
   for (int i = 0; i < 3; ++i)
@@ -152,7 +144,7 @@ trajectory_interval = 0
 }
 
 TEST(CliMd, MisspeltKeyFailsNamingItAndWritesNothing) {
-  REQUIRE_EXE(exe);
+  SLHMC_REQUIRE_EXE(exe);
   test::TempDir dir;
   std::string config = kArgonConfig;
   config.replace(config.find("friction_per_fs"), 15, "friction_per_fz");
@@ -178,7 +170,7 @@ TEST(CliMd, MisspeltKeyFailsNamingItAndWritesNothing) {
 }
 
 TEST(CliMd, HelpAndDefaultConfig) {
-  REQUIRE_EXE(exe);
+  SLHMC_REQUIRE_EXE(exe);
   std::string output;
   EXPECT_EQ(test::run_command(exe + " md --help", &output), 0);
   EXPECT_NE(output.find("integrator"), std::string::npos) << output;
