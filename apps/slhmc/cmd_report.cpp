@@ -1,0 +1,193 @@
+// `slhmc report RUN_DIR`: the pictures a user looks at after an SLHMC run, as
+// SVG files plus an index.html that shows them with the run's summary:
+// acceptance over trials, the surrogate error δ over time, potential-energy
+// and volume traces, the trajectory length (tuning), and g(r) with blocking
+// error bars from chain.xyz.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "command.hpp"
+#include "slhmc/analysis/rdf.hpp"
+#include "slhmc/analysis/svg_plot.hpp"
+#include "slhmc/core/error.hpp"
+#include "slhmc/io/durable_file.hpp"
+#include "slhmc/io/structure_io.hpp"
+
+namespace slhmc::cli {
+namespace {
+
+struct TrialTable {
+  std::vector<double> trial, accepted, delta, potential, volume, n_md;
+  std::vector<bool> is_md;
+};
+
+TrialTable read_trials(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot read '" + path + "' (is this an slhmc run directory?)");
+  TrialTable t;
+  std::string line;
+  std::getline(in, line);
+  if (line.rfind("trial,move,accepted", 0) != 0) throw ParseError(path, 1, "expected the trials.csv header");
+  std::size_t number = 1;
+  while (std::getline(in, line)) {
+    ++number;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) f.push_back(tok);
+    if (f.size() < 11) throw ParseError(path, number, "expected at least 11 comma-separated columns");
+    try {
+      t.trial.push_back(std::stod(f[0]));
+      t.is_md.push_back(f[1] != "volume");
+      t.accepted.push_back(f[2] == "1" ? 1.0 : 0.0);
+      t.delta.push_back(std::stod(f[7]));
+      t.potential.push_back(std::stod(f[8]));
+      t.volume.push_back(std::stod(f[9]));
+      t.n_md.push_back(std::stod(f[10]));
+    } catch (const std::exception&) {
+      throw ParseError(path, number, "expected numbers in the trial columns");
+    }
+  }
+  return t;
+}
+
+void save(const std::string& dir, const std::string& name, const analysis::SvgPlot& plot) {
+  write_file_atomically(dir + "/" + name, plot.render());
+}
+
+int run_report(const std::string& run_dir, const std::string& out_dir_option) {
+  const std::string out_dir = out_dir_option.empty() ? run_dir + "/report" : out_dir_option;
+  const TrialTable t = read_trials(run_dir + "/trials.csv");
+  if (t.trial.empty()) throw Error("'" + run_dir + "/trials.csv' holds no trials yet");
+  std::filesystem::create_directories(out_dir);
+  std::vector<std::string> pictures;
+
+  // Acceptance of HMC trials in consecutive windows.
+  {
+    std::vector<double> x, y;
+    const std::size_t n_md_trials = static_cast<std::size_t>(std::count(t.is_md.begin(), t.is_md.end(), true));
+    const std::size_t window = std::max<std::size_t>(10, n_md_trials / 40);
+    double sum = 0, last = 0;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < t.trial.size(); ++i) {
+      if (!t.is_md[i]) continue;
+      sum += t.accepted[i];
+      last = t.trial[i];
+      if (++count == window) {
+        x.push_back(last);
+        y.push_back(sum / count);
+        sum = 0;
+        count = 0;
+      }
+    }
+    if (count > 0) x.push_back(last), y.push_back(sum / count);
+    analysis::SvgPlot p("HMC acceptance (windows of " + std::to_string(window) + " trials)", "trial", "acceptance");
+    p.add_line(x, y, "acceptance");
+    p.set_y_range(0, 1);
+    save(out_dir, "acceptance.svg", p);
+    pictures.push_back("acceptance.svg");
+  }
+  // δ over time: per trial, and its distribution in the first, middle and last third.
+  {
+    std::vector<double> x, y;
+    for (std::size_t i = 0; i < t.trial.size(); ++i)
+      if (t.is_md[i] && std::isfinite(t.delta[i])) x.push_back(t.trial[i]), y.push_back(t.delta[i]);
+    analysis::SvgPlot p("surrogate error on moves, delta = dV_ref - dV_sur", "trial", "delta (eV)");
+    p.add_points(x, y, "delta");
+    save(out_dir, "delta_trace.svg", p);
+    pictures.push_back("delta_trace.svg");
+    if (y.size() >= 3) {
+      const auto [lo_it, hi_it] = std::minmax_element(y.begin(), y.end());
+      const double lo = *lo_it, hi = *hi_it > *lo_it ? *hi_it : *lo_it + 1e-9;
+      const int bins = 30;
+      std::vector<double> edges(bins + 1);
+      for (int b = 0; b <= bins; ++b) edges[b] = lo + (hi - lo) * b / bins;
+      analysis::SvgPlot h("distribution of delta over the run", "delta (eV)", "fraction of trials");
+      const char* names[] = {"first third", "middle third", "last third"};
+      for (int part = 0; part < 3; ++part) {
+        const std::size_t a = y.size() * part / 3, b = y.size() * (part + 1) / 3;
+        std::vector<double> counts(bins, 0.0);
+        for (std::size_t i = a; i < b; ++i)
+          counts[std::min(bins - 1, static_cast<int>((y[i] - lo) / (hi - lo) * bins))] += 1.0 / std::max<std::size_t>(1, b - a);
+        h.add_histogram(edges, counts, names[part]);
+      }
+      save(out_dir, "delta_distribution.svg", h);
+      pictures.push_back("delta_distribution.svg");
+    }
+  }
+  {
+    analysis::SvgPlot p("reference potential energy of the chain", "trial", "V_ref (eV)");
+    p.add_line(t.trial, t.potential, "V_ref");
+    save(out_dir, "energy.svg", p);
+    pictures.push_back("energy.svg");
+  }
+  if (std::any_of(t.volume.begin(), t.volume.end(), [&](double v) { return v != t.volume.front(); })) {
+    analysis::SvgPlot p("volume", "trial", "V (A^3)");
+    p.add_line(t.trial, t.volume, "volume");
+    save(out_dir, "volume.svg", p);
+    pictures.push_back("volume.svg");
+  }
+  {
+    analysis::SvgPlot p("trial trajectory length", "trial", "n_MD");
+    p.add_line(t.trial, t.n_md, "n_MD");
+    save(out_dir, "n_md.svg", p);
+    pictures.push_back("n_md.svg");
+  }
+  // g(r) from the chain file, when the system is periodic.
+  const std::string chain_path = run_dir + "/chain.xyz";
+  if (std::filesystem::exists(chain_path) && std::filesystem::file_size(chain_path) > 0) {
+    StructureReader reader(chain_path);
+    std::optional<analysis::RadialDistribution> rdf;
+    while (auto f = reader.next()) {
+      if (!f->frame.cell.fully_periodic()) break;
+      if (!rdf) {
+        const auto h = f->frame.cell.heights();
+        const double r_max = std::min(6.0, 0.5 * std::min({h[0], h[1], h[2]}));
+        rdf.emplace(r_max, 60);
+      }
+      rdf->add(f->frame);
+    }
+    if (rdf && rdf->frames() >= 2) {
+      std::vector<double> r(rdf->bins());
+      for (int b = 0; b < rdf->bins(); ++b) r[b] = rdf->bin_center(b);
+      analysis::SvgPlot p("radial distribution function (" + std::to_string(rdf->frames()) + " chain frames)", "r (A)",
+                          "g(r)");
+      p.add_line(r, rdf->mean(), "g(r)");
+      p.add_error_bars(r, rdf->mean(), rdf->error(), "blocking error");
+      save(out_dir, "rdf.svg", p);
+      pictures.push_back("rdf.svg");
+    }
+  }
+  std::ostringstream html;
+  std::string summary = "(no summary.txt yet: the run has not finished)";
+  if (std::ifstream s(run_dir + "/summary.txt"); s) {
+    std::stringstream b;
+    b << s.rdbuf();
+    summary = b.str();
+  }
+  html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>slhmc report: " << run_dir
+       << "</title></head>\n<body style=\"font-family:sans-serif\">\n<h1>slhmc run " << run_dir << "</h1>\n<pre>"
+       << summary << "</pre>\n";
+  for (const auto& p : pictures) html << "<p><img src=\"" << p << "\" alt=\"" << p << "\"></p>\n";
+  html << "<p>Learning curve: this run did not train its surrogate.</p>\n</body></html>\n";
+  write_file_atomically(out_dir + "/index.html", html.str());
+  std::cout << "report: " << out_dir << "/index.html (" << pictures.size() << " pictures)\n";
+  return 0;
+}
+
+Runner setup(CLI::App& app) {
+  auto run_dir = std::make_shared<std::string>();
+  auto out_dir = std::make_shared<std::string>();
+  app.add_option("run_dir", *run_dir, "Run directory of 'slhmc run'")->required()->check(CLI::ExistingDirectory);
+  app.add_option("-o,--output", *out_dir, "Where to write the pictures (default RUN_DIR/report)");
+  return [=] { return run_report(*run_dir, *out_dir); };
+}
+
+const CommandRegistration reg("report", "Draw the pictures of an SLHMC run (SVG + HTML)", setup);
+
+}  // namespace
+}  // namespace slhmc::cli
