@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake pkg-config git
-  libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_packages=(python3 python3-numpy python3-ase lammps clang libclang-rt-14-dev)
 
