@@ -122,3 +122,46 @@ TEST(NativeReference, PredictCommandReadsNativeModels) {
             0);
   EXPECT_NE(output.find("checksum mismatch"), std::string::npos) << output;
 }
+
+TEST(NativeReference, ConvertModelCommand) {
+  SLHMC_REQUIRE_SHARED(root, "reference/aenet");
+  if (exe().empty()) GTEST_SKIP() << "SLHMC_EXE not set (run through ctest)";
+  test::TempDir tmp;
+  const std::string out = tmp.file("v1.slhmc-nnp");
+  std::string output;
+  ASSERT_EQ(test::run_command(exe() + " convert-model --model " + root + "/chebyshev_example_v1/predict.in" +
+                                  " --chebyshev-version 1 -o " + out +
+                                  " --model-version 4 --description 'TiO2 example' --training-data-digest sha:42",
+                              &output),
+            0)
+      << output;
+  const NativeModel m = read_native_model(out);
+  EXPECT_EQ(m.metadata.model_version, 4);
+  EXPECT_FALSE(m.metadata.parent_version.has_value());
+  EXPECT_EQ(m.metadata.chebyshev_version, 1);
+  EXPECT_EQ(m.metadata.description, "TiO2 example");
+  EXPECT_EQ(m.metadata.training_data_digest, "sha:42");
+  EXPECT_EQ(m.metadata.species, (std::vector<std::string>{"Ti", "O"}));
+  const AenetNetFile ti = read_aenet_nn(root + "/chebyshev_example_v1/Ti.15t-15t.nn");
+  EXPECT_EQ(m.species[0].weights, ti.weights);
+
+  // Re-publishing a native model: the old version becomes the parent, the numbers stay.
+  const std::string next = tmp.file("v5.slhmc-nnp");
+  ASSERT_EQ(test::run_command(exe() + " convert-model --model " + out + " -o " + next + " --model-version 5", &output), 0)
+      << output;
+  const NativeModel n = read_native_model(next);
+  EXPECT_EQ(n.metadata.model_version, 5);
+  ASSERT_TRUE(n.metadata.parent_version.has_value());
+  EXPECT_EQ(*n.metadata.parent_version, 4);
+  EXPECT_EQ(n.metadata.description, "TiO2 example");
+  EXPECT_EQ(n.metadata.chebyshev_version, 1);
+  EXPECT_EQ(n.species[1].weights, m.species[1].weights);
+
+  // A length unit cannot be converted: refused, and nothing is written.
+  EXPECT_NE(test::run_command(exe() + " convert-model --model " + root + "/chebyshev_example_v1 --length-unit bohr -o " +
+                                  tmp.file("bohr.slhmc-nnp"),
+                              &output),
+            0);
+  EXPECT_NE(output.find("length unit"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("bohr.slhmc-nnp")));
+}

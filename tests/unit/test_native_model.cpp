@@ -306,3 +306,13 @@ TEST(NativeModel, EnergyUnitConversionMatchesTheUnitOption) {
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(a.forces[i][c], b.forces[i][c], 1e-12 * (1 + std::abs(b.forces[i][c])));
   EXPECT_THROW(convert_aenet_energy_unit(f, 0.0), Error);
 }
+
+TEST(NativeModel, UnusableSectionsAreRefusedByTheReader) {
+  const std::string text = format_native_model({seed_file()}, sample_metadata());
+  // Readable but not evaluable: the Chebyshev setup no longer matches nsf.
+  const std::string orders = reseal(replace_once(text, "\n4 1 3 1 ", "\n4 2 3 1 "));
+  const std::string e = error_of(orders);
+  EXPECT_NE(e.find("m.slhmc-nnp:16: species section Ti"), std::string::npos) << e;
+  const std::string symbol = reseal(replace_once(text, "\n1\nTi\n0.5\n", "\n1\nXq\n0.5\n"));
+  EXPECT_NE(error_of(symbol).find("ENV species Xq"), std::string::npos) << error_of(symbol);
+}

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "slhmc/core/elements.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/nnp/aenet_descriptor.hpp"
@@ -343,6 +344,7 @@ NativeModel parse_native_model(const std::string& text, const std::string& sourc
 
   // 4. Species sections.
   std::size_t first_section_line = i + 1;
+  std::vector<std::size_t> section_lines;  // header line of each section
   while (i + 1 < n) {
     const auto h = words(lines[i]);
     const std::size_t hline = i + 1;
@@ -366,10 +368,13 @@ NativeModel parse_native_model(const std::string& text, const std::string& sourc
       std::string msg = e.what();
       if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
       throw ParseError(source, e.line() > 0 ? body + e.line() : hline, "species section " + h[2] + ": " + msg);
+    } catch (const Error& e) {
+      throw ParseError(source, hline, "species section " + h[2] + ": " + e.what());
     }
     if (f.atomtype != h[2])
       throw ParseError(source, hline, "section 'species " + h[2] + "' holds the network of " + f.atomtype);
     f.source = source + " [species " + h[2] + "]";
+    section_lines.push_back(hline);
     model.species.push_back(std::move(f));
     i = end + 1;
   }
@@ -377,6 +382,20 @@ NativeModel parse_native_model(const std::string& text, const std::string& sourc
     return [&source, line](const std::string& what) { throw ParseError(source, line, what); };
   };
   check_species_set(model.species, fail_at(first_section_line));
+  // The species and descriptor setups must be usable, not only readable.
+  for (std::size_t s = 0; s < model.species.size(); ++s) {
+    const AenetNetFile& f = model.species[s];
+    std::vector<std::string> names = f.envtypes;
+    names.push_back(f.atomtype);
+    for (const auto& name : names)
+      if (atomic_number_or_zero(name) == 0)
+        throw ParseError(source, section_lines[s], "species section " + f.atomtype + ": '" + name + "' is not an element symbol");
+    try {
+      make_aenet_descriptor(f, m.chebyshev_version);
+    } catch (const Error& e) {
+      throw ParseError(source, section_lines[s], "species section " + f.atomtype + ": " + e.what());
+    }
+  }
   std::vector<std::string> section_names;
   for (const auto& f : model.species) section_names.push_back(f.atomtype);
   if (section_names != m.species)
