@@ -4,9 +4,11 @@
 // (checksum, truncation at any point, version, magic, species sections).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/neighbor_list.hpp"
@@ -315,4 +317,34 @@ TEST(NativeModel, UnusableSectionsAreRefusedByTheReader) {
   EXPECT_NE(e.find("m.slhmc-nnp:16: species section Ti"), std::string::npos) << e;
   const std::string symbol = reseal(replace_once(text, "\n1\nTi\n0.5\n", "\n1\nXq\n0.5\n"));
   EXPECT_NE(error_of(symbol).find("ENV species Xq"), std::string::npos) << error_of(symbol);
+}
+
+TEST(NativeModel, ReadersNeverSeeAPartialFileWhileAModelIsPublished) {
+  // One thread republishes versions 1, 2, 1, 2, ... at the same path while this thread reads:
+  // every read must give a complete, valid model of one of the two versions.
+  test::TempDir tmp;
+  const std::string path = tmp.file("live.slhmc-nnp");
+  NativeModelMetadata m1 = sample_metadata(), m2 = sample_metadata();
+  m1.model_version = 1;
+  m2.model_version = 2;
+  m2.description = std::string(4000, 'x');  // different sizes, so a torn read could not pass unnoticed
+  write_native_model(path, {seed_file()}, m1);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int k = 0; k < 40; ++k) write_native_model(path, {seed_file()}, k % 2 ? m1 : m2);
+    done = true;
+  });
+  int reads = 0, bad = 0;
+  while (!done || reads < 10) {
+    try {
+      const long long v = read_native_model(path).metadata.model_version;
+      bad += v != 1 && v != 2;
+    } catch (const Error& e) {
+      ++bad;
+      ADD_FAILURE() << e.what();
+    }
+    ++reads;
+  }
+  writer.join();
+  EXPECT_EQ(bad, 0) << "of " << reads << " reads";
 }
