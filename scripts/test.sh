@@ -3,7 +3,7 @@
 # errors, run every test suite, then the sanitizer build of the unit tests and
 # a short fuzzing run of every parser.
 #   SLHMC_SKIP_SANITIZE=1 / SLHMC_SKIP_FUZZ=1 skip those stages;
-#   SLHMC_FUZZ_SECONDS (default 20) sets the time per fuzz target.
+#   SLHMC_FUZZ_SECONDS (default 10) sets the time per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -27,8 +27,8 @@ if [[ -z "${SLHMC_SKIP_SANITIZE:-}" ]]; then
 fi
 
 if [[ -z "${SLHMC_SKIP_FUZZ:-}" ]]; then
-  stage "fuzzing the parsers (${SLHMC_FUZZ_SECONDS:-20} s each)"
-  bash scripts/fuzz.sh "${SLHMC_FUZZ_SECONDS:-20}"
+  stage "fuzzing the parsers (${SLHMC_FUZZ_SECONDS:-10} s each)"
+  bash scripts/fuzz.sh "${SLHMC_FUZZ_SECONDS:-10}"
 fi
 stage "all stages passed"
 # One plain closing line: the main suites' counts (the sanitizer and fuzz stages passed too).
