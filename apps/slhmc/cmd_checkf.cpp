@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "nnp_model_option.hpp"
 #include "slhmc/core/error.hpp"
+#include "slhmc/forces/finite_differences.hpp"
 #include "slhmc/io/structure_io.hpp"
 #include "slhmc/nnp/nnp_provider.hpp"
 
@@ -27,43 +28,20 @@ int run(const CheckfOptions& o) {
   std::cerr << "model: " << model->description() << "\n";
   const Frame frame = read_structure(o.structure).frame;
   nnp::NnpProvider provider(model, 0.0);
-  ComputeRequest request;
-  request.virial = true;
-  const ComputeResult ref = provider.compute(frame, request);
+  const FiniteDifferenceReport fd = check_finite_differences(provider, frame, o.step, o.strain_step);
+  const ComputeResult& ref = fd.analytic;
   std::printf("# energy %.12f eV, %zu atoms, step %.1e Å\n", ref.energy, frame.size(), o.step);
   std::printf("# %6s %4s %22s %22s %12s\n", "atom", "axis", "analytic/eV/Å", "numeric/eV/Å", "|diff|");
-  double worst_force = 0.0;
-  Frame f = frame;
   for (std::size_t i = 0; i < frame.size(); ++i)
-    for (int a = 0; a < 3; ++a) {
-      f.positions[i][a] = frame.positions[i][a] + o.step;
-      const double ep = provider.compute(f, ComputeRequest::energy_only()).energy;
-      f.positions[i][a] = frame.positions[i][a] - o.step;
-      const double em = provider.compute(f, ComputeRequest::energy_only()).energy;
-      f.positions[i][a] = frame.positions[i][a];
-      const double numeric = -(ep - em) / (2 * o.step);
-      const double diff = std::abs(numeric - ref.forces[i][a]);
-      worst_force = std::max(worst_force, diff);
-      std::printf("  %6zu %4c %22.12f %22.12f %12.3e\n", i + 1, "xyz"[a], ref.forces[i][a], numeric, diff);
-    }
-  double worst_virial = 0.0;
+    for (int a = 0; a < 3; ++a)
+      std::printf("  %6zu %4c %22.12f %22.12f %12.3e\n", i + 1, "xyz"[a], ref.forces[i][a], fd.numeric_forces[i][a],
+                  std::abs(fd.numeric_forces[i][a] - ref.forces[i][a]));
   std::printf("# virial W = -dE/d(strain) (eV)\n");
   for (int a = 0; a < 3; ++a)
-    for (int b = 0; b < 3; ++b) {
-      auto energy_at = [&](double eps) {
-        Mat3 strain{};
-        strain[a][b] = eps;
-        Frame g = frame;
-        const Mat3 m = identity_mat3() + strain;
-        for (auto& r : g.positions) r = m * r;
-        if (frame.cell.is_invertible()) g.cell = frame.cell.deformed(strain);
-        return provider.compute(g, ComputeRequest::energy_only()).energy;
-      };
-      const double numeric = -(energy_at(o.strain_step) - energy_at(-o.strain_step)) / (2 * o.strain_step);
-      const double diff = std::abs(numeric - ref.virial[a][b]);
-      worst_virial = std::max(worst_virial, diff);
-      std::printf("  W%c%c %22.10f %22.10f %12.3e\n", "xyz"[a], "xyz"[b], ref.virial[a][b], numeric, diff);
-    }
+    for (int b = 0; b < 3; ++b)
+      std::printf("  W%c%c %22.10f %22.10f %12.3e\n", "xyz"[a], "xyz"[b], ref.virial[a][b], fd.numeric_virial[a][b],
+                  std::abs(fd.numeric_virial[a][b] - ref.virial[a][b]));
+  const double worst_force = fd.max_force_error, worst_virial = fd.max_virial_error;
   std::printf("max |force error| %.3e eV/Å, max |virial error| %.3e eV (tolerance %.1e)\n", worst_force, worst_virial,
               o.tolerance);
   const bool ok = worst_force <= o.tolerance && worst_virial <= o.tolerance * std::max(1.0, std::abs(trace(ref.virial)));

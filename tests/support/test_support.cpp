@@ -10,6 +10,7 @@
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/rng.hpp"
+#include "slhmc/forces/finite_differences.hpp"
 
 namespace slhmc::test {
 
@@ -73,42 +74,11 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 double max_force_error(ForceProvider& provider, const Frame& frame, double h) {
-  const ComputeResult ref = provider.compute(frame, ComputeRequest{});
-  double worst = 0;
-  Frame f = frame;
-  for (std::size_t i = 0; i < frame.size(); ++i)
-    for (int d = 0; d < 3; ++d) {
-      f.positions[i][d] = frame.positions[i][d] + h;
-      const double ep = provider.compute(f, ComputeRequest::energy_only()).energy;
-      f.positions[i][d] = frame.positions[i][d] - h;
-      const double em = provider.compute(f, ComputeRequest::energy_only()).energy;
-      f.positions[i][d] = frame.positions[i][d];
-      const double numeric = -(ep - em) / (2 * h);
-      worst = std::max(worst, std::fabs(numeric - ref.forces[i][d]));
-    }
-  return worst;
+  return check_finite_differences(provider, frame, h, 0.0).max_force_error;
 }
 
 double max_virial_error(ForceProvider& provider, const Frame& frame, double h) {
-  ComputeRequest req;
-  req.virial = true;
-  const ComputeResult ref = provider.compute(frame, req);
-  double worst = 0;
-  for (int a = 0; a < 3; ++a)
-    for (int b = 0; b < 3; ++b) {
-      auto energy_at = [&](double eps) {
-        Mat3 strain{};
-        strain[a][b] = eps;
-        Frame f = frame;
-        const Mat3 m = identity_mat3() + strain;
-        for (auto& r : f.positions) r = m * r;
-        if (frame.cell.is_invertible()) f.cell = frame.cell.deformed(strain);
-        return provider.compute(f, ComputeRequest::energy_only()).energy;
-      };
-      const double numeric = -(energy_at(h) - energy_at(-h)) / (2 * h);
-      worst = std::max(worst, std::fabs(numeric - ref.virial[a][b]));
-    }
-  return worst;
+  return check_finite_differences(provider, frame, 0.0, h).max_virial_error;
 }
 
 Frame random_frame(const Cell& cell, std::size_t n, const std::vector<int>& species, double min_dist,
