@@ -149,7 +149,7 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
         throw EngineError("eam: position of atom " + std::to_string(i) + " is not finite");
   assign_types(frame);
   list_.update(frame);
-  sync_pairs();
+  compact_.sync(list_);
 
   const EamTables& t = tables_;
   const std::size_t ne = t.num_elements();
@@ -166,9 +166,9 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
   rho_.assign(n, 0.0);
   dF_.resize(n);
   double* rho = rho_.data();
-  const std::size_t* offsets = pair_offsets_.data();
-  const Pair* pairs = pairs_.data();
-  const Vec3* shifts = shifts_.data();
+  const std::size_t* offsets = compact_.offsets().data();
+  const CompactNeighbors::Pair* pairs = compact_.all_pairs().data();
+  const Vec3* shifts = compact_.shifts().data();
   for (std::size_t i = 0; i < n; ++i) {
     const Vec3 xi = x[i];
     const int ti = type[i];
@@ -215,6 +215,7 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
   double w[6] = {0, 0, 0, 0, 0, 0};
   if (derivs) {
     result.forces.assign(n, Vec3{0, 0, 0});
+    using Pair = CompactNeighbors::Pair;
     auto pass = request.virial ? &pair_pass<true, true, Pair> : &pair_pass<true, false, Pair>;
     energy += pass(t, n, offsets, pairs, shifts, x, type, dF_.data(),
                               result.forces.data(), atomic, w);
@@ -229,25 +230,6 @@ ComputeResult EamProvider::compute(const Frame& frame, const ComputeRequest& req
     result.has_virial = true;
   }
   return result;
-}
-
-void EamProvider::sync_pairs() {
-  if (list_.build_count() == synced_build_) return;
-  const std::size_t n = list_.num_atoms();
-  pair_offsets_.assign(n + 1, 0);
-  pairs_.resize(list_.total_entries());
-  shifts_.clear();
-  std::map<std::array<int, 3>, int> shift_id;
-  std::size_t q = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    for (const NeighborEntry& e : list_.neighbors(i)) {
-      auto [it, added] = shift_id.try_emplace(e.image, static_cast<int>(shifts_.size()));
-      if (added) shifts_.push_back(e.shift);  // the same image always has the same shift
-      pairs_[q++] = Pair{e.j, it->second};
-    }
-    pair_offsets_[i + 1] = q;
-  }
-  synced_build_ = list_.build_count();
 }
 
 std::string find_eam_file(const std::string& file, const std::string& base_dir) {

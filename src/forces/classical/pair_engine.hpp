@@ -13,6 +13,7 @@
 
 #include "slhmc/core/elements.hpp"
 #include "slhmc/core/error.hpp"
+#include "slhmc/core/compact_neighbors.hpp"
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/forces/force_provider.hpp"
 #include "slhmc/io/config.hpp"
@@ -70,6 +71,7 @@ class PairEngine {
   ComputeResult compute(const Frame& frame, const ComputeRequest& request) {
     types_.assign(frame, atom_types_, name_);
     list_.update(frame);
+    compact_.sync(list_);
     // One instantiation per request shape, so that the pair loop carries no
     // per-pair tests for what was not asked for.
     if (request.forces && !request.virial && !request.atomic_energies) return run<true, false, false>(frame);
@@ -96,15 +98,17 @@ class PairEngine {
     const Vec3* pos = frame.positions.data();
     Vec3* f = kForces ? result.forces.data() : nullptr;
     double* ea = kAtomic ? result.atomic_energies.data() : nullptr;
+    const Vec3* shifts = compact_.shifts().data();
     for (std::size_t i = 0; i < n; ++i) {
       const Vec3 ri = pos[i];
       const int row = atom_types_[i] * nt;
       Vec3 fi{0, 0, 0};
-      for (const NeighborEntry& e : list_.neighbors(i)) {
+      for (const CompactNeighbors::Pair& e : compact_.pairs(i)) {
         const Vec3& rj = pos[e.j];
-        const double dx = rj[0] + e.shift[0] - ri[0];
-        const double dy = rj[1] + e.shift[1] - ri[1];
-        const double dz = rj[2] + e.shift[2] - ri[2];
+        const Vec3& sh = shifts[e.shift];
+        const double dx = rj[0] + sh[0] - ri[0];
+        const double dy = rj[1] + sh[1] - ri[1];
+        const double dz = rj[2] + sh[2] - ri[2];
         const double r2 = dx * dx + dy * dy + dz * dz;
         const int t = row + atom_types_[e.j];
         if (r2 >= cutsq_[t]) continue;
@@ -155,6 +159,7 @@ class PairEngine {
   std::vector<double> cutsq_;
   std::string name_;
   NeighborList list_;
+  CompactNeighbors compact_;  // list_ in 8-byte entries for the pair loop
   std::vector<int> atom_types_;
 };
 

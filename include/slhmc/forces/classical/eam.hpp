@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "slhmc/core/compact_neighbors.hpp"
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/forces/classical/eam_tables.hpp"
 #include "slhmc/forces/force_provider.hpp"
@@ -51,17 +52,6 @@ class EamProvider final : public ForceProvider {
 
  private:
   void assign_types(const Frame& frame);
-  // Compacts the neighbour list after each rebuild (see eam.cpp).
-  void sync_pairs();
-
-  // A neighbour-list entry in 8 bytes: the neighbour and its periodic shift,
-  // an index into shifts_ (a list holds few distinct images). The hot loops
-  // stream these instead of the list's 40-byte entries.
-  struct Pair {
-    int j;
-    int shift;
-  };
-
   EamTables tables_;
   EamOptions options_;
   NeighborList list_;
@@ -69,10 +59,7 @@ class EamProvider final : public ForceProvider {
   std::vector<int> types_;         // per atom, element index
   std::vector<int> types_numbers_; // the numbers types_ were made for
   std::vector<double> rho_, dF_;   // per atom ρ_i and F'(ρ_i)
-  std::vector<std::size_t> pair_offsets_;  // atom i's pairs: [pair_offsets_[i], pair_offsets_[i+1])
-  std::vector<Pair> pairs_;
-  std::vector<Vec3> shifts_;       // Å, distinct image shifts of the list
-  std::size_t synced_build_ = 0;   // list_.build_count() that pairs_ mirrors
+  CompactNeighbors compact_;       // list_ in 8-byte entries for the hot loops
 };
 
 // Finds an EAM file as the `file` key does (see above); returns the path or throws Error.
