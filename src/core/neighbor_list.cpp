@@ -108,7 +108,9 @@ void NeighborList::build(const Frame& frame) {
       }
     }
     const double extent = (hi - lo) * h[d];  // perpendicular extent in Å
-    long nb = static_cast<long>(std::floor(extent / rc));
+    // Bins of at least half the radius: a stencil of 5³ such bins holds ~40 % fewer candidates
+    // than 3³ bins of the full radius.
+    long nb = static_cast<long>(std::floor(2.0 * extent / rc));
     nb = std::clamp<long>(nb, 1, 1024);
     nbins[d] = static_cast<int>(nb);
     smin[d] = lo;
@@ -194,13 +196,14 @@ void NeighborList::build(const Frame& frame) {
           for (std::size_t q = bin_start[b]; q < bin_start[b + 1]; ++q) {
             const int j = bin_atoms[q];
             if (j == static_cast<int>(i) && n0 == 0 && n1 == 0 && n2 == 0) continue;
-            const Vec3 r = w[j] + tshift - w[i];
-            if (norm2(r) > rc2) continue;
             // Image relative to the caller's (unwrapped) positions: w = r − wrap·A, so
             // w_j + n·A − w_i = r_j + (n − wrap_j + wrap_i)·A − r_i.
             const std::array<int, 3> image{img[0] - wrap[j][0] + wrap[i][0], img[1] - wrap[j][1] + wrap[i][1],
                                            img[2] - wrap[j][2] + wrap[i][2]};
+            // The half-list test needs no distance, so it goes first.
             if (options_.half && !keep_in_half(static_cast<int>(i), j, image)) continue;
+            const Vec3 r = w[j] + tshift - w[i];
+            if (norm2(r) > rc2) continue;
             const Vec3 shift = use_cell ? cell.image_shift(image) : Vec3{0, 0, 0};
             entries.push_back({j, image, shift});
           }
