@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "slhmc/core/neighbor_list.hpp"
+#include "slhmc/dynamics/integrator.hpp"
+#include "slhmc/dynamics/state.hpp"
 #include "slhmc/forces/force_provider.hpp"
 
 namespace slhmc::test {
@@ -91,6 +93,43 @@ class HarmonicWells final : public ForceProvider {
   std::vector<Vec3> centres_;
   double k_;
 };
+
+// Total-energy error of an NVE (velocity Verlet) run from `start`.
+struct EnergyError {
+  double rms;          // eV, RMS of E_tot − ⟨E_tot⟩
+  double drift_per_ps; // eV/ps, least-squares slope of E_tot(t)
+};
+
+inline EnergyError run_nve(const State& start, ForceProvider& provider, double dt, double duration_fs) {
+  State s = start;
+  const auto vv = make_velocity_verlet(dt);
+  std::vector<double> t, e;
+  run_md(s, provider, *vv, std::lround(duration_fs / dt), [&](const State& st) {
+    t.push_back(st.time_fs);
+    e.push_back(st.potential_energy + kinetic_energy(st));
+  });
+  const double n = static_cast<double>(e.size());
+  double mt = 0, me = 0;
+  for (std::size_t i = 0; i < e.size(); ++i) mt += t[i] / n, me += e[i] / n;
+  double ste = 0, stt = 0, see = 0;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    ste += (t[i] - mt) * (e[i] - me);
+    stt += (t[i] - mt) * (t[i] - mt);
+    see += (e[i] - me) * (e[i] - me);
+  }
+  return {std::sqrt(see / n), ste / stt * 1000.0};
+}
+
+// Least-squares slope of y against x: the exponent p of y = C·x^p when given logarithms.
+inline double fitted_exponent(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+  return sxy / sxx;
+}
+
 
 // Kolmogorov–Smirnov statistic D of `samples` against the continuous CDF.
 inline double ks_statistic(std::vector<double> samples, const std::function<double(double)>& cdf) {

@@ -14,31 +14,6 @@
 namespace slhmc {
 namespace {
 
-struct EnergyError {
-  double rms;          // eV, RMS of E_tot − ⟨E_tot⟩
-  double drift_per_ps; // eV/ps, least-squares slope of E_tot(t)
-};
-
-EnergyError run_nve(const State& start, ForceProvider& provider, double dt, double duration_fs) {
-  State s = start;
-  const auto vv = make_velocity_verlet(dt);
-  std::vector<double> t, e;
-  run_md(s, provider, *vv, std::lround(duration_fs / dt), [&](const State& st) {
-    t.push_back(st.time_fs);
-    e.push_back(st.potential_energy + kinetic_energy(st));
-  });
-  const double n = static_cast<double>(e.size());
-  double mt = 0, me = 0;
-  for (std::size_t i = 0; i < e.size(); ++i) mt += t[i] / n, me += e[i] / n;
-  double ste = 0, stt = 0, see = 0;
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    ste += (t[i] - mt) * (e[i] - me);
-    stt += (t[i] - mt) * (t[i] - mt);
-    see += (e[i] - me) * (e[i] - me);
-  }
-  return {std::sqrt(see / n), ste / stt * 1000.0};
-}
-
 TEST(MdEnergyConservation, VelocityVerletErrorScalesAsDtSquared) {
   test::ShiftedForceLennardJones lj(0.0104, 3.40, 8.5);
   Frame crystal = build_crystal("fcc", "Ar", 5.26, {3, 3, 3});
@@ -47,7 +22,7 @@ TEST(MdEnergyConservation, VelocityVerletErrorScalesAsDtSquared) {
   const double duration = 4000;             // fs
   std::vector<double> log_dt, log_rms;
   for (double dt : {1.0, 2.0, 4.0}) {
-    const EnergyError err = run_nve(start, lj, dt, duration);
+    const test::EnergyError err = test::run_nve(start, lj, dt, duration);
     const double k = kinetic_energy(start);
     // Small: the fluctuation is a tiny fraction of the kinetic energy …
     EXPECT_LT(err.rms, 2e-3 * k) << "dt = " << dt;
@@ -56,11 +31,7 @@ TEST(MdEnergyConservation, VelocityVerletErrorScalesAsDtSquared) {
     log_dt.push_back(std::log(dt));
     log_rms.push_back(std::log(err.rms));
   }
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < 3; ++i) mx += log_dt[i] / 3, my += log_rms[i] / 3;
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < 3; ++i) sxy += (log_dt[i] - mx) * (log_rms[i] - my), sxx += std::pow(log_dt[i] - mx, 2);
-  const double exponent = sxy / sxx;
+  const double exponent = test::fitted_exponent(log_dt, log_rms);
   RecordProperty("exponent", std::to_string(exponent));
   EXPECT_NEAR(exponent, 2.0, 0.25);
 }
