@@ -12,6 +12,7 @@
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/io/structure_io.hpp"
 #include "slhmc/nnp/aenet_model.hpp"
+#include "aenet_reference_sets.hpp"
 #include "test_support.hpp"
 
 using namespace slhmc;
@@ -19,19 +20,8 @@ using namespace slhmc::nnp;
 
 namespace {
 
-struct AenetSet {
-  const char* dir;
-  const char* ti;
-  const char* o;
-  int version;
-};
-
-const AenetSet kSets[] = {
-    {"chebyshev_pytorch", "Ti.pytorch.nn", "O.pytorch.nn", 0},
-    {"behler2011", "Ti.behler.nn", "O.behler.nn", 0},
-    {"chebyshev_example_v1", "Ti.15t-15t.nn", "O.15t-15t.nn", 1},
-    {"chebyshev_example_v0", "Ti.15t-15t.nn", "O.15t-15t.nn", 0},
-};
+using test::AenetSet;
+const auto& kSets = test::kAenetSets;
 
 NeighborList neighbors_for(const Model& model, const Frame& frame) {
   NeighborList nl(NeighborListOptions{model.cutoff(), 0.0, false});

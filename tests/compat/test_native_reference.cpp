@@ -11,6 +11,7 @@
 #include "slhmc/io/structure_io.hpp"
 #include "slhmc/nnp/model_loader.hpp"
 #include "slhmc/nnp/native_model.hpp"
+#include "aenet_reference_sets.hpp"
 #include "test_support.hpp"
 
 using namespace slhmc;
@@ -18,18 +19,8 @@ using namespace slhmc::nnp;
 
 namespace {
 
-struct AenetSet {
-  const char* dir;
-  const char* ti;
-  const char* o;
-  int version;
-};
-
-const AenetSet kSets[] = {
-    {"chebyshev_pytorch", "Ti.pytorch.nn", "O.pytorch.nn", 0},
-    {"behler2011", "Ti.behler.nn", "O.behler.nn", 0},
-    {"chebyshev_example_v1", "Ti.15t-15t.nn", "O.15t-15t.nn", 1},
-};
+using test::AenetSet;
+const auto& kSets = test::kAenetSets;
 
 // Converts one reference set to a native file in `dir`; returns its path.
 std::string convert(const std::string& root, const AenetSet& set, const std::string& dir) {
