@@ -2,18 +2,15 @@
 // dispatch including the atomic whole-file write (temporary file, fsync, rename).
 #include "slhmc/io/structure_io.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "io/formats.hpp"
+#include "slhmc/io/durable_file.hpp"
 
 namespace slhmc {
 
@@ -192,43 +189,11 @@ void write_structures(const std::string& path, const std::vector<LabelledFrame>&
   if (frames.size() > 1 && format != StructureFormat::extxyz && format != StructureFormat::n2p2)
     throw Error(std::string("the ") + structure_format_name(format) + " format holds one structure, not " +
                 std::to_string(frames.size()) + " ('" + path + "')");
-  // The temporary file lives in the target's directory so that rename() is atomic
-  // (same file system); readers never see a half-written file.
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw Error("cannot create a temporary file beside '" + path + "': " + std::strerror(errno));
-  ::close(fd);
-  try {
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      if (!out) throw Error("cannot open '" + tmp + "' for writing");
-      for (const auto& frame : frames) write_structure(out, frame, format, options);
-      out.flush();
-      if (!out) throw Error("writing '" + tmp + "' failed");
-    }
-    const int sync_fd = ::open(tmp.c_str(), O_RDONLY);
-    if (sync_fd < 0 || ::fsync(sync_fd) != 0) {
-      if (sync_fd >= 0) ::close(sync_fd);
-      throw Error("cannot flush '" + tmp + "' to disk: " + std::strerror(errno));
-    }
-    ::close(sync_fd);
-    // mkstemp creates mode 0600; give the file the usual permissions.
-    ::chmod(tmp.c_str(), 0644);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-      throw Error("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno));
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  // Make the rename itself durable.
-  const std::string dir = std::filesystem::path(path).has_parent_path()
-                              ? std::filesystem::path(path).parent_path().string()
-                              : std::string(".");
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  // Formatted in memory, then replaced atomically (temporary file beside it, fsync, rename):
+  // readers never see a half-written file.
+  std::ostringstream out;
+  for (const auto& frame : frames) write_structure(out, frame, format, options);
+  write_file_atomically(path, out.str());
 }
 
 }  // namespace slhmc
