@@ -321,6 +321,15 @@ std::optional<LabelledFrame> read_extxyz_frame(LineReader& reader, const ReadOpt
 
 namespace {
 
+bool is_label_key(const std::string& key) {
+  static const ExtxyzKeys names;
+  const std::string k = lower(key);
+  for (const auto* list : {&names.energy, &names.forces, &names.stress, &names.virial, &names.atomic_energies})
+    for (const auto& name : *list)
+      if (lower(name) == k) return true;
+  return false;
+}
+
 bool valid_key(const std::string& key) {
   if (key.empty()) return false;
   for (char c : key)
@@ -405,9 +414,11 @@ void write_extxyz_frame(std::ostream& out, const LabelledFrame& lf, const WriteO
     const std::string& k = entry.first;
     const std::string& v = entry.second;
     if (!valid_key(k)) throw Error("extxyz: info key '" + k + "' cannot be written (empty, space, '=' or quote)");
-    // Written labels win over stale info entries of the same name.
+    // Written labels win over stale info entries of the same name, and an info
+    // entry named like any label key (a key that lost to another on reading)
+    // is not written: a reader would take it for the label.
     const bool clash = std::any_of(keys.begin(), keys.end(), [&](const auto& kv) { return lower(kv.first) == lower(k); }) ||
-                       lower(k) == "lattice" || lower(k) == "properties" || lower(k) == "pbc";
+                       lower(k) == "lattice" || lower(k) == "properties" || lower(k) == "pbc" || is_label_key(k);
     if (!clash) line += " " + k + "=" + quote(v);
   }
 

@@ -113,6 +113,21 @@ TEST(ExtxyzIo, PbcDefaultsToLatticePresenceAndReferenceKeysWin) {
   EXPECT_FALSE(frames[1].labels.energy);
 }
 
+// Found by the fuzzer: a label key that lost on reading ('virials', beside
+// REF_virials) was written back as info and, read again, taken for the label.
+TEST(ExtxyzIo, LosingLabelKeysAreNotWrittenBack) {
+  const std::string text = "1\nREF_virials=\"1 0 0 0 2 0 0 0 3\" virials=oops energy=x REF_energy=1 tag=7\nH 0 0 0\n";
+  const auto frames = read_string(text, StructureFormat::extxyz);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].info.at("virials"), "oops");
+  const auto again = read_string(write_string(frames, StructureFormat::extxyz), StructureFormat::extxyz);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(*again[0].labels.virial, *frames[0].labels.virial);
+  EXPECT_EQ(*again[0].labels.energy, 1.0);
+  EXPECT_EQ(again[0].info.count("virials"), 0u);
+  EXPECT_EQ(again[0].info.at("tag"), "7");
+}
+
 TEST(ExtxyzIo, KeyNamesAreConfigurable) {
   const std::string text = "1\nProperties=species:S:1:pos:R:3:dft_f:R:3 dft_e=-7 energy=3\nO 0 0 0 1 2 3\n";
   ReadOptions options;

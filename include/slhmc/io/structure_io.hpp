@@ -26,7 +26,8 @@ StructureFormat guess_structure_format(const std::string& path);
 // Names of the label keys in extended XYZ files (calculator keys or REF_* keys).
 // For each label the first name present wins; a virial key is taken before a
 // stress key (a stress needs the cell volume: W = −V σ). Label keys that lose
-// stay in LabelledFrame::info as text, like every other info key.
+// stay in LabelledFrame::info as text, like every other info key; the writer
+// leaves such entries out (read again, they would be taken for the label).
 struct ExtxyzKeys {
   std::vector<std::string> energy{"REF_energy", "energy", "free_energy"};  // first present wins
   std::vector<std::string> forces{"REF_forces", "forces"};
