@@ -3,6 +3,7 @@
 // parameters, NPT, tuning) and [output]. `--restart` continues a run from its
 // checkpoint; `--dry-run` validates the config and prints the plan.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "progress.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/forces/registry.hpp"
+#include "slhmc/learning/learning_config.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "system_config.hpp"
 
@@ -63,24 +65,61 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   const Frame frame = load_system(root.section("system"), options.base_dir(), run_options.seed);
   ProviderContext context{options.base_dir(), &frame};
   const auto reference = make_provider(root.section("reference"), context);
-  const auto surrogate = make_provider(root.section("surrogate"), context);
+  const std::optional<Config> training = root.optional_section("training");
+  std::unique_ptr<ForceProvider> surrogate;
+  std::optional<learning::LearningOptions> learning_options;
+  if (training) {
+    if (root.has("surrogate"))
+      throw ConfigError("surrogate", "give either [surrogate] (a fixed one) or [training] (an NNP learned on the fly)");
+    learning_options = learning::read_learning_options(*training, options.base_dir(), run_options.hmc.temperature_K,
+                                                       run_options.seed);
+  } else {
+    surrogate = make_provider(root.section("surrogate"), context);
+  }
   root.check_all_used();
 
   if (dry_run) {
     std::cout << "slhmc run plan\n"
               << "  system:    " << frame.size() << " atoms, volume " << frame.cell.volume() << " A^3\n"
-              << "  reference: " << reference->description() << "\n"
-              << "  surrogate: " << surrogate->description() << "\n"
-              << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
+              << "  reference: " << reference->description() << "\n";
+    if (surrogate) {
+      std::cout << "  surrogate: " << surrogate->description() << "\n";
+    } else {
+      const auto& l = *learning_options;
+      std::cout << "  surrogate: NNP learned on the fly, "
+                << (l.initial_model.empty() ? "from scratch after " + std::to_string(l.bootstrap_md_steps) +
+                                                  " reference MD steps"
+                                            : "starting from " + l.initial_model)
+                << "; retrained every " << l.retrain_interval << " trials ("
+                << l.epochs << " epochs)"
+                << (l.production_after ? ", frozen after trial " + std::to_string(l.production_after) : "")
+                << "\n";
+    }
+    std::cout << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
               << run_options.hmc.n_md << " x " << run_options.hmc.dt_fs << " fs"
               << (run_options.volume_move_fraction > 0 ? ", NPT" : ", NVT") << "\n"
               << "  output:    " << directory << (restart ? " (restart from its checkpoint)" : "") << "\n";
     return 0;
   }
 
+  std::unique_ptr<learning::LearningSurrogate> learner;
+  if (learning_options) {
+    if (restart) {
+      learner = learning::LearningSurrogate::resume(*learning_options, directory);
+    } else {
+      if (std::filesystem::exists(directory + "/checkpoint"))
+        throw Error("run directory '" + directory + "' already holds a run (checkpoint); restart it or choose another directory");
+      std::cerr << "training the first surrogate ...\n";
+      learner = learning::LearningSurrogate::start(*learning_options, directory, frame, *reference);
+      std::cerr << learner->last_report() << "\n";
+    }
+  }
+  ForceProvider& first_surrogate = learner ? learner->provider() : *surrogate;
+  if (learner) run_options.model_version = learner->version();
   std::unique_ptr<sampling::SlhmcRun> run;
-  if (restart) run = sampling::SlhmcRun::restart(*reference, *surrogate, run_options, directory);
-  else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, *surrogate, run_options, directory);
+  if (restart) run = sampling::SlhmcRun::restart(*reference, first_surrogate, run_options, directory);
+  else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, first_surrogate, run_options, directory);
+  if (learner) learner->attach(*run);
 
   ProgressLine progress(static_cast<long>(run_options.trials));
   run->run([&](const sampling::TrialRecord& rec, const sampling::ChainState& state) {
@@ -88,7 +127,7 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
     std::ostringstream detail;
     detail.precision(3);
     detail << "acc " << static_cast<double>(state.accepted) / std::max<std::uint64_t>(1, state.trials)
-           << "  n_md " << run->n_md() << "  model v" << run_options.model_version;
+           << "  n_md " << run->n_md() << "  model v" << run->model_version();
     progress.update(static_cast<long>(rec.trial), detail.str());
   });
   progress.finish();
