@@ -18,6 +18,63 @@
 namespace slhmc::cli {
 namespace {
 
+// The main job: examples/silicon/slhmc.toml, embedded (a test keeps the two identical).
+const char* const kDefaultConfig = R"toml(# The embedded default of `slhmc run`: SLHMC of hot crystalline silicon (64 atoms,
+# 1200 K). Stillinger-Weber plays the expensive reference; the surrogate that
+# proposes the trial trajectories is a neural-network potential learned from
+# scratch during the run: a 20-step reference MD seeds the data, the network is
+# retrained every 25 trials on every reference evaluation so far, and frozen
+# after trial 400 (production). The chain samples the SW ensemble exactly.
+[system]
+lattice = "diamond"
+element = "Si"
+a = 5.431
+repeat = [2, 2, 2]
+rattle_A = 0.05
+
+[reference]
+type = "sw"
+file = "Si.sw"            # from /usr/share/lammps/potentials (Debian lammps-data)
+
+[training]
+retrain_interval = 25     # trials between retrainings
+production_after = 400    # the model is frozen afterwards
+first_epochs = 200        # the first model, from scratch
+epochs = 40               # each retraining, warm-started
+bootstrap_md_steps = 20   # reference MD steps that seed the training data
+
+[training.model]
+radial_cutoff = 4.5
+radial_order = 10
+angular_cutoff = 4.0
+angular_order = 4
+hidden = [10, 10]
+
+[training.loss]
+energy_weight = 1.0
+force_weight = 0.05
+
+[training.optimizer]
+learning_rate = 0.003
+batch_size = 8
+
+[sampler]
+temperature_K = 1200.0
+trials = 800
+n_md = 10
+dt_fs = 1.0
+seed = 7
+
+[sampler.tuning]
+target_acceptance = 0.6   # lengthen the trajectories while the acceptance allows
+interval = 50
+until_trial = 400         # no tuning in production
+
+[output]
+directory = "slhmc-run"
+chain_interval = 10
+)toml";
+
 sampling::RunOptions read_sampler(const Config& s) {
   sampling::RunOptions o;
   o.hmc.temperature_K = s.get_double("temperature_K");
@@ -53,7 +110,7 @@ sampling::RunOptions read_sampler(const Config& s) {
 }
 
 int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
-  Config root = options.load();
+  Config root = options.load(kDefaultConfig);
   const Config sampler = root.section("sampler");
   sampling::RunOptions run_options = read_sampler(sampler);
   std::string directory = "slhmc-run";
@@ -140,11 +197,22 @@ Runner setup(CLI::App& app) {
   auto options = std::make_shared<ConfigOptions>();
   auto restart = std::make_shared<bool>(false);
   auto dry_run = std::make_shared<bool>(false);
-  app.add_option("config", options->path, "Run configuration (TOML)")->required()->check(CLI::ExistingFile);
+  app.add_option("config", options->path,
+                 "Run configuration (TOML); without it the embedded default runs: 64-atom silicon at 1200 K, "
+                 "Stillinger-Weber reference, NNP surrogate learned from scratch (examples/silicon/slhmc.toml)")
+      ->check(CLI::ExistingFile);
+  auto print_default = std::make_shared<bool>(false);
+  app.add_flag("--print-default", *print_default, "Print the embedded default config and exit");
   options->add_to(app);
   app.add_flag("--restart", *restart, "Continue the run in the output directory from its checkpoint");
   app.add_flag("--dry-run", *dry_run, "Validate the configuration and print the plan");
-  return [=] { return run_slhmc(*options, *restart, *dry_run); };
+  return [=] {
+    if (*print_default) {
+      std::fputs(kDefaultConfig, stdout);
+      return 0;
+    }
+    return run_slhmc(*options, *restart, *dry_run);
+  };
 }
 
 const CommandRegistration reg("run", "Sample the reference ensemble with self-learning hybrid Monte Carlo", setup);

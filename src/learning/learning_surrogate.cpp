@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/dynamics/integrator.hpp"
@@ -53,7 +54,23 @@ std::string rmse_line(const train::TrainResult& r) {
   return buf;
 }
 
+constexpr const char* kLearningHeader =
+    "version,trial,samples,epochs,validation_energy_rmse_meV_atom,validation_force_rmse_meV_A,seconds\n";
+
 }  // namespace
+
+void LearningSurrogate::log_round(const train::TrainResult& r, std::uint64_t trial, double seconds) {
+  const auto& best = r.curve.empty() ? train::EpochRecord{} : r.curve[static_cast<std::size_t>(std::max(r.best_epoch, 1) - 1)];
+  const auto& e = r.split.validation.empty() ? best.train : best.validation;
+  char row[256];
+  std::snprintf(row, sizeof row, "%lld,%llu,%zu,%zu,%.6g,%.6g,%.4g\n", version_, static_cast<unsigned long long>(trial),
+                r.split.train.size() + r.split.validation.size(), r.curve.size(), e.energy_rmse() * 1e3,
+                e.force_rmse() * 1e3, seconds);
+  log_rows_.push_back(row);
+  std::string text = kLearningHeader;
+  for (const auto& x : log_rows_) text += x;
+  write_file_atomically((fs::path(dir_) / "learning.csv").string(), text);
+}
 
 void LearningOptions::validate() const {
   if (retrain_interval < 1) throw Error("learning: retrain_interval must be >= 1 trial");
@@ -117,6 +134,7 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::start(const LearningOption
   train::write_trained_model((fs::path(run_dir) / model_name(1)).string(), r.model, train::training_metadata(r, o, std::nullopt));
   s->load(1, model_name(1));
   s->training_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s->log_round(r, 0, s->training_seconds_);
   s->rounds_ = 1;
   s->last_report_ = "model v1 from scratch: " + rmse_line(r);
   return s;
@@ -128,6 +146,17 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::resume(const LearningOptio
   if (cp.model_file.empty())
     throw Error("run directory '" + run_dir + "': its checkpoint names no learned model (was it run without [training]?)");
   s->load(cp.model_version, cp.model_file);
+  // Rows of rounds the checkpoint covers; later ones will be trained again.
+  if (std::ifstream in((fs::path(run_dir) / "learning.csv").string()); in) {
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const auto comma = line.find(',');
+      if (comma == std::string::npos) continue;
+      const std::uint64_t trial = std::strtoull(line.c_str() + comma + 1, nullptr, 10);
+      if (trial <= cp.state.trials) s->log_rows_.push_back(line + "\n");
+    }
+  }
   return s;
 }
 
@@ -156,6 +185,8 @@ void LearningSurrogate::retrain(const sampling::SlhmcRun& run) {
   add_file(data, (fs::path(dir_) / "samples.xyz").string());
   if (options_.max_samples > 0 && data.size() > options_.max_samples) {
     const std::size_t drop = data.size() - options_.max_samples;
+    cache_.drop_front(drop - dropped_);
+    dropped_ = drop;
     data.frames.erase(data.frames.begin(), data.frames.begin() + static_cast<std::ptrdiff_t>(drop));
     data.weights.erase(data.weights.begin(), data.weights.begin() + static_cast<std::ptrdiff_t>(drop));
     data.origins.erase(data.origins.begin(), data.origins.begin() + static_cast<std::ptrdiff_t>(drop));
@@ -165,14 +196,17 @@ void LearningSurrogate::retrain(const sampling::SlhmcRun& run) {
   o.epochs = options_.epochs;
   o.seed = options_.seed + static_cast<std::uint64_t>(version_);
   o.device = "cpu";  // deterministic: a restart must train the very same model
+  o.feature_cache = &cache_;
   const train::TrainResult r = train::train(std::move(model), data, o);
   const long long next = version_ + 1;
   auto meta = train::training_metadata(r, o, version_);
   meta.extra["run.trial"] = std::to_string(run.state().trials);
   train::write_trained_model((fs::path(dir_) / model_name(next)).string(), r.model, meta);
   load(next, model_name(next));
-  training_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  training_seconds_ += seconds;
   ++rounds_;
+  log_round(r, run.state().trials, seconds);
   last_report_ = "model v" + std::to_string(next) + " after trial " + std::to_string(run.state().trials) + ": " + rmse_line(r);
 }
 

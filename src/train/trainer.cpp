@@ -73,7 +73,6 @@ TrainingData build_training_data(const TrainableModel& model, const TrainingSet&
   TrainingData td;
   const std::size_t n = data.size();
   td.frames.resize(n);
-  td.features.resize(n);
   td.weights = data.weights;
   td.use_forces.assign(n, 0);
   td.use_virial.assign(n, 0);
@@ -83,18 +82,33 @@ TrainingData build_training_data(const TrainableModel& model, const TrainingSet&
   if (o.use_virial)
     for (std::size_t i = 0; i < n; ++i)
       if (data.frames[i].labels.virial) td.use_virial[i] = 1;
+  // With a cache every frame gets everything its labels allow, so that the entry stays valid
+  // whatever later splits choose.
+  FeatureCache* cache = o.feature_cache;
+  if (cache && cache->features.size() > n) throw Error("training: the feature cache holds more frames than the data");
+  const std::size_t first_new = cache ? cache->features.size() : 0;
+  std::vector<FrameFeatures> computed(n - first_new);
   std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = first_new; i < n; ++i) {
     try {
-      td.frames[i] = &data.frames[i];
-      td.features[i] = compute_features(model, data.frames[i].frame, td.use_forces[i] != 0, td.use_virial[i] != 0);
+      const LabelledFrame& f = data.frames[i];
+      const bool jac = cache ? f.labels.forces.has_value() : td.use_forces[i] != 0;
+      const bool strain = cache ? (o.use_virial && f.labels.virial.has_value()) : td.use_virial[i] != 0;
+      computed[i - first_new] = compute_features(model, f.frame, jac, strain);
     } catch (const std::exception& e) {
 #pragma omp critical(slhmc_train_features_failure)
       if (!failure) failure = std::make_exception_ptr(Error(data.origins[i] + ": " + e.what()));
     }
   }
   if (failure) std::rethrow_exception(failure);
+  for (std::size_t i = 0; i < n; ++i) td.frames[i] = &data.frames[i];
+  if (cache) {
+    for (auto& f : computed) cache->features.push_back(std::move(f));
+    td.features = cache->features;  // a copy: the evaluator holds on to td, the cache lives on
+  } else {
+    td.features = std::move(computed);
+  }
   return td;
 }
 
@@ -103,6 +117,10 @@ bool better(const EpochRecord& r, double best_loss, bool have_validation) {
 }
 
 }  // namespace
+
+void FeatureCache::drop_front(std::size_t count) {
+  features.erase(features.begin(), features.begin() + static_cast<std::ptrdiff_t>(std::min(count, features.size())));
+}
 
 std::map<int, double> fit_atomic_energies(const TrainingSet& data, const std::vector<std::size_t>& frames,
                                           const std::vector<int>& species, const std::map<int, double>& given) {

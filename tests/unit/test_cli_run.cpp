@@ -97,5 +97,23 @@ TEST(CliRun, ConfigErrorsNameTheKey) {
   EXPECT_NE(out.find("checkpoint"), std::string::npos) << out;
 }
 
+// The main job: the embedded default is the silicon example, and its plan names the learned surrogate.
+TEST(CliRun, EmbeddedDefaultIsTheSiliconExample) {
+  SLHMC_REQUIRE_EXE(exe);
+  std::string out;
+  ASSERT_EQ(test::run_command(exe + " run --print-default", &out), 0) << out;
+  EXPECT_EQ(out, test::read_text(std::string(SLHMC_SOURCE_DIR) + "/examples/silicon/slhmc.toml"));
+  test::TempDir tmp;
+  ASSERT_EQ(test::run_command("cd " + tmp.path().string() + " && " + exe + " run --dry-run", &out), 0) << out;
+  EXPECT_NE(out.find("NNP learned on the fly, from scratch"), std::string::npos) << out;
+  EXPECT_NE(out.find("frozen after trial 400"), std::string::npos) << out;
+  // Learning settings are checked like every other key.
+  EXPECT_NE(test::run_command("cd " + tmp.path().string() + " && " + exe + " run --dry-run --set training.epochz=3", &out), 0);
+  EXPECT_NE(out.find("training.epochz"), std::string::npos) << out;
+  EXPECT_NE(test::run_command("cd " + tmp.path().string() + " && " + exe +
+                                  " run --dry-run --set training.optimizer.epochs=3", &out), 0);
+  EXPECT_NE(out.find("training.optimizer.epochs"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace slhmc

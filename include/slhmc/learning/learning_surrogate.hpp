@@ -5,6 +5,7 @@
 //   run_dir/bootstrap.xyz    from scratch: the frames of a short reference MD that seed the data
 //   run_dir/samples.xyz      every reference evaluation of the chain (written by SlhmcRun)
 //   run_dir/models/model-vN.nnp   every model version, native format, never overwritten by another
+//   run_dir/learning.csv     one row per model: version, trial, samples, epochs, validation RMSEs, seconds
 //
 // Retraining happens after trial t when t is a multiple of `retrain_interval`
 // and t ≤ `production_after` (if set): warm start from the current model on all
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "slhmc/forces/force_provider.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
@@ -64,6 +66,7 @@ class LearningSurrogate {
  private:
   LearningSurrogate(LearningOptions options, std::string run_dir);
   void load(long long version, const std::string& model_file);
+  void log_round(const train::TrainResult& result, std::uint64_t trial, double seconds);
   void retrain(const sampling::SlhmcRun& run);
   std::string phase(std::uint64_t trial) const;
 
@@ -75,6 +78,11 @@ class LearningSurrogate {
   double training_seconds_ = 0.0;
   int rounds_ = 0;
   std::string last_report_;
+  // Features of the samples, kept between rounds (the normalisation never changes after model 1);
+  // `dropped_` samples at the front are no longer trained on (max_samples).
+  train::FeatureCache cache_;
+  std::size_t dropped_ = 0;
+  std::vector<std::string> log_rows_;  // learning.csv without its header
 };
 
 }  // namespace slhmc::learning

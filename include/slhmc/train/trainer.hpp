@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "slhmc/train/features.hpp"
 #include "slhmc/train/loss.hpp"
 #include "slhmc/train/optimizer.hpp"
 #include "slhmc/train/trainable_model.hpp"
@@ -31,6 +32,15 @@ struct EpochRecord {
   double validation_loss = 0.0;  // with the evaluated weights (EMA if on), 0 without validation set
   ErrorSums validation;
   double seconds = 0.0;          // since training started
+};
+
+// Features kept between training runs on a growing data set (the learning loop): entry i holds
+// the features of data.frames[i]. Valid only while the frames keep their order and the model
+// keeps its normalisation (true for warm starts); frames with forces get their Jacobian, frames
+// with virials their strain derivative when virials are used.
+struct FeatureCache {
+  std::vector<FrameFeatures> features;
+  void drop_front(std::size_t count);
 };
 
 struct TrainOptions {
@@ -53,6 +63,7 @@ struct TrainOptions {
   // Stop as soon as the validation RMSEs reach both targets (eV/atom, eV/Å; 0: no target).
   double target_energy_rmse = 0.0, target_force_rmse = 0.0;
   std::function<void(const EpochRecord&)> on_epoch;  // progress, called after every epoch
+  FeatureCache* feature_cache = nullptr;  // reuse and extend (see FeatureCache); null: compute all
 };
 
 struct TrainResult {
