@@ -189,6 +189,10 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   });
   progress.finish();
   std::cout << run->write_summary();
+  if (learner)
+    std::cout << "reference evaluations of the bootstrap MD (not in the chain): " << learner->bootstrap_evaluations()
+              << "\nsurrogate training in this process: " << learner->rounds() << " rounds, "
+              << learner->training_seconds() << " s (models in " << directory << "/models/, log in learning.csv)\n";
   std::cout << "outputs in " << directory << "/ (trials.csv, samples.xyz, chain.xyz, checkpoint, summary.txt)\n";
   return 0;
 }

@@ -124,6 +124,7 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::start(const LearningOption
   WriteOptions wo;
   wo.reference_keys = true;
   write_structures((fs::path(run_dir) / "bootstrap.xyz").string(), frames, StructureFormat::extxyz, wo);
+  s->bootstrap_evaluations_ = frames.size();
   train::TrainingSet data;
   for (auto& f : frames) data.add(std::move(f), 1.0, "bootstrap");
   train::TrainOptions o = options.train;
@@ -146,6 +147,8 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::resume(const LearningOptio
   if (cp.model_file.empty())
     throw Error("run directory '" + run_dir + "': its checkpoint names no learned model (was it run without [training]?)");
   s->load(cp.model_version, cp.model_file);
+  if (const auto boot = fs::path(run_dir) / "bootstrap.xyz"; fs::exists(boot))
+    s->bootstrap_evaluations_ = read_structures(boot.string()).size();
   // Rows of rounds the checkpoint covers; later ones will be trained again.
   if (std::ifstream in((fs::path(run_dir) / "learning.csv").string()); in) {
     std::string line;

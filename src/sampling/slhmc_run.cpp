@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "slhmc/analysis/chain_statistics.hpp"
@@ -197,6 +198,7 @@ std::string SlhmcRun::write_summary() const {
   std::vector<double> potential, volume;
   std::uint64_t md = 0, md_acc = 0, vol = 0, vol_acc = 0;
   std::vector<double> delta;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_phase;  // phase → (HMC trials, accepted)
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     std::stringstream ss(line);
@@ -204,6 +206,11 @@ std::string SlhmcRun::write_summary() const {
     while (std::getline(ss, tok, ',')) f.push_back(tok);
     if (f.size() < 10) continue;
     const bool acc = f[2] == "1";
+    if (f.size() > 15 && f[1] != "volume") {
+      auto& [n, a] = by_phase[f[15]];
+      ++n;
+      a += acc;
+    }
     if (f[1] == "volume") {
       ++vol;
       vol_acc += acc;
@@ -220,6 +227,11 @@ std::string SlhmcRun::write_summary() const {
   s << "trials: " << potential.size() << " (" << md << " HMC, " << vol << " volume)\n";
   s << "reference evaluations: " << potential.size() + 1 << "\n";
   if (md) s << "HMC acceptance: " << fmt(static_cast<double>(md_acc) / md) << "\n";
+  if (by_phase.size() > 1 || (by_phase.size() == 1 && by_phase.begin()->first != "fixed"))
+    for (const auto& [phase, c] : by_phase)
+      s << "  in the " << phase << " phase: " << fmt(static_cast<double>(c.second) / c.first) << " of " << c.first
+        << " trials\n";
+  if (model_version_ > 0) s << "surrogate model version at the end: " << model_version_ << "\n";
   if (vol) s << "volume-move acceptance: " << fmt(static_cast<double>(vol_acc) / vol) << "\n";
   if (!delta.empty()) {
     double m = 0, m2 = 0;

@@ -60,6 +60,8 @@ class LearningSurrogate {
   // Seconds spent training so far in this process, and the number of rounds.
   double training_seconds() const { return training_seconds_; }
   int rounds() const { return rounds_; }
+  // Reference evaluations spent on the bootstrap MD (from scratch), beside the chain's own.
+  std::size_t bootstrap_evaluations() const { return bootstrap_evaluations_; }
   // One line per training round: version, samples, epochs, validation RMSEs, seconds.
   const std::string& last_report() const { return last_report_; }
 
@@ -77,6 +79,7 @@ class LearningSurrogate {
   std::string model_file_;
   double training_seconds_ = 0.0;
   int rounds_ = 0;
+  std::size_t bootstrap_evaluations_ = 0;
   std::string last_report_;
   // Features of the samples, kept between rounds (the normalisation never changes after model 1);
   // `dropped_` samples at the front are no longer trained on (max_samples).
