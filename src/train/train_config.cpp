@@ -136,6 +136,8 @@ TrainJob read_train_config(const Config& root, const std::string& base_dir) {
     job.options.max_seconds = non_negative(*r, "max_seconds", 0.0);
     job.options.target_energy_rmse = non_negative(*r, "target_energy_rmse_meV", 0.0) * 1e-3;
     job.options.target_force_rmse = non_negative(*r, "target_force_rmse_meV", 0.0) * 1e-3;
+    job.committee = static_cast<int>(positive_int(*r, "committee", 1));
+    if (job.committee > 64) throw ConfigError(r->key_path("committee"), "at most 64 members");
   }
   if (const auto out = root.optional_section("output")) {
     TrainOutputOptions& o = job.output;

@@ -206,6 +206,19 @@ TrainResult train(const ModelSpec& spec_in, const TrainingSet& data, const Train
   return train(std::move(model), data, options);
 }
 
+std::vector<TrainResult> train_committee(const ModelSpec& spec, const TrainingSet& data, const TrainOptions& options,
+                                         int members) {
+  if (members < 1) throw Error("training: a committee needs at least one member");
+  std::vector<TrainResult> results;
+  for (int k = 0; k < members; ++k) {
+    TrainOptions o = options;
+    o.seed = options.seed + static_cast<std::uint64_t>(k);
+    o.feature_cache = nullptr;  // the splits differ, the features do not; recomputed for clarity
+    results.push_back(train(spec, data, o));
+  }
+  return results;
+}
+
 TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOptions& o) {
   if (o.epochs < 0) throw Error("training: epochs must be >= 0");
   if (o.batch_size < 1) throw Error("training: the batch size must be >= 1");

@@ -14,7 +14,9 @@
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
 #include "slhmc/nnp/aenet_model.hpp"
+#include "slhmc/nnp/committee_provider.hpp"
 #include "slhmc/nnp/model_loader.hpp"
+#include "slhmc/nnp/nnp_provider.hpp"
 #include "slhmc/train/features.hpp"
 #include "slhmc/train/trainer.hpp"
 #include "slhmc/train/training_output.hpp"
@@ -203,4 +205,38 @@ TEST(Trainer, RefusesFramesWithUnknownElementsAndBadOptions) {
   ModelSpec carbon = small_spec();
   carbon.species = {6};
   EXPECT_THROW(slhmc::train::train(carbon, data, quick_options(1)), Error);
+}
+
+TEST(Trainer, CommitteeReportsTheMeanAndTheSpread) {
+  REQUIRE_SW();
+  const TrainingSet data = silicon_set(12, 7);
+  const auto members = train_committee(small_spec(), data, quick_options(10), 3);
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_NE(members[0].model.parameters(), members[1].model.parameters());
+  EXPECT_NE(members[0].split.validation, members[1].split.validation);
+  std::vector<std::shared_ptr<const nnp::Model>> models;
+  for (const auto& m : members) models.push_back(std::make_shared<nnp::AenetModel>(m.model.networks(), nnp::AenetModelOptions{}));
+  nnp::CommitteeProvider committee(models, 0.5);
+  const Frame& frame = data.frames[0].frame;
+  const ComputeResult mean = committee.compute(frame, {true, true, false});
+  double e = 0;
+  std::vector<double> es;
+  for (const auto& m : models) {
+    nnp::NnpProvider single(m, 0.5);
+    const ComputeResult r = single.compute(frame, {true, true, false});
+    e += r.energy / 3.0;
+    es.push_back(r.energy);
+  }
+  EXPECT_NEAR(mean.energy, e, 1e-10 * std::abs(e));
+  double var = 0;
+  for (double x : es) var += (x - e) * (x - e) / 2.0;
+  EXPECT_NEAR(committee.last_spread().energy_std, std::sqrt(var), 1e-9);
+  EXPECT_GT(committee.last_spread().force_std_max, 0.0);
+  EXPECT_NE(mean.extras.find("energy_std_eV"), std::string::npos);
+  EXPECT_TRUE(mean.has_virial);
+  // Identical members agree: no spread.
+  nnp::CommitteeProvider same({models[0], models[0]}, 0.5);
+  same.compute(frame, {true, false, false});
+  EXPECT_EQ(same.last_spread().energy_std, 0.0);
+  EXPECT_EQ(same.last_spread().force_std_max, 0.0);
 }

@@ -26,6 +26,7 @@ struct TrainJob {
   ModelSpec spec;
   TrainOptions options;
   TrainOutputOptions output;
+  int committee = 1;        // [run] committee: train this many models (seeds seed, seed + 1, ...)
 };
 
 // [model] (spec or `init`), [loss], [optimizer] of `root`; relative paths resolve against base_dir.

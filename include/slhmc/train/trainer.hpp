@@ -81,6 +81,12 @@ struct TrainResult {
 TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOptions& options);
 TrainResult train(const ModelSpec& spec, const TrainingSet& data, const TrainOptions& options);
 
+// A committee: `members` models from scratch with seeds seed, seed + 1, ... (different initial
+// weights and different validation splits, hence different training subsets). Use them together
+// through the "committee" ForceProvider (mean and spread).
+std::vector<TrainResult> train_committee(const ModelSpec& spec, const TrainingSet& data, const TrainOptions& options,
+                                         int members);
+
 // The from-scratch set-up on the given frames: normalisation, atomic energies (given or fitted),
 // energy scale and shift. Exposed for tests and for the learning loop's first model.
 void initialise_from_data(TrainableModel& model, const TrainingSet& data, const std::vector<std::size_t>& frames,
