@@ -195,6 +195,23 @@ TEST(CommandProvider, MisbehavingOutputsAreRefused) {
   const std::string no_stress = error_of(*labelled("nostress", -3.0, 29, true), f, ComputeRequest{true, true, false});
   EXPECT_NE(no_stress.find("wrote no stress or virial"), std::string::npos) << no_stress;
   EXPECT_EQ(labelled("good", -3.0, 29, true)->compute(f, ComputeRequest{}).energy, -3.0);
+  // Two atoms swapped (same species): caught by their positions; a lattice translation is fine.
+  {
+    LabelledFrame lf;
+    lf.frame = f;
+    std::swap(lf.frame.positions[1], lf.frame.positions[2]);
+    lf.frame.positions[0] += f.cell.matrix()[1];
+    lf.labels.energy = -3.0;
+    lf.labels.forces = std::vector<Vec3>(f.size(), Vec3{0, 0, 0});
+    std::ostringstream out;
+    write_structure(out, lf, StructureFormat::extxyz);
+    const std::string swapped = error_of(*writes("swapped", out.str()), f);
+    EXPECT_NE(swapped.find("wrote atom 1 at a position"), std::string::npos) << swapped;
+    std::swap(lf.frame.positions[1], lf.frame.positions[2]);
+    std::ostringstream shifted;
+    write_structure(shifted, lf, StructureFormat::extxyz);
+    EXPECT_EQ(writes("shifted", shifted.str())->compute(f, ComputeRequest{}).energy, -3.0);
+  }
   // Exit 0 without an output file.
   auto silent = make("command = [\"true\"]\n", dir.path().string());
   EXPECT_NE(error_of(*silent, f).find("wrote no"), std::string::npos);
@@ -206,7 +223,10 @@ TEST(CommandProvider, ConfigurableKeysAndShellForm) {
   // A shell one-liner writing custom key names.
   std::ostringstream text;
   text << f.size() << "\nProperties=species:S:1:pos:R:3:my_f:R:3 my_e=-7.5 my_virial=\"1 0 0 0 2 0 0 0 3\"\n";
-  for (std::size_t i = 0; i < f.size(); ++i) text << "Cu 0 0 0 0.5 0 0\n";
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const Vec3& r = f.positions[i];
+    text << "Cu " << r[0] << " " << r[1] << " " << r[2] << " 0.5 0 0\n";
+  }
   test::write_text(dir.file("custom.txt"), text.str());
   auto p = make("command = [\"sh\", \"-c\", \"cp " + dir.file("custom.txt") + " {output}\"]\n"
                 "energy_keys = [\"my_e\"]\nforces_keys = [\"my_f\"]\nvirial_keys = [\"my_virial\"]\n",

@@ -14,6 +14,7 @@
 #include "slhmc/engines/xtb_provider.hpp"
 #include "slhmc/forces/finite_differences.hpp"
 #include "slhmc/io/config.hpp"
+#include "slhmc/io/structure_io.hpp"
 #include "test_support.hpp"
 
 namespace slhmc {
@@ -193,6 +194,24 @@ TEST(XtbProvider, ConcurrentCallersAreSerialized) {
   tb.join();
   for (double e : got_a) EXPECT_NEAR(e, ea, 1e-9);
   for (double e : got_b) EXPECT_NEAR(e, eb, 1e-9);
+}
+
+TEST(XtbProvider, WaterExampleRuns) {
+  SLHMC_REQUIRE_XTB();
+  SLHMC_REQUIRE_EXE(exe);
+  test::TempDir dir;
+  const std::string config = std::string(SLHMC_SOURCE_DIR) + "/examples/water-xtb/slhmc.toml";
+  std::string output;
+  ASSERT_EQ(test::run_command(exe + " run " + config + " --set sampler.trials=20 --set output.directory=" +
+                                  dir.file("run"),
+                              &output),
+            0)
+      << output;
+  const auto frames = read_structures(dir.file("run/samples.xyz"));
+  ASSERT_EQ(frames.size(), 21u);
+  // The initial evaluation is the cluster's GFN2 energy (what `xtb water8.xyz` prints: -40.669415831568 E_h).
+  EXPECT_NEAR(*frames[0].labels.energy / units::kHartreeToEv, -40.669415831568, 1e-8);
+  EXPECT_TRUE(frames[0].labels.forces.has_value());
 }
 
 // Last in this file: once GFN0 is loaded, this process refuses GFN2 (ctest

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kStderrTailBytes = 2000;
+constexpr double kPositionTolerance = 1e-4;  // Å
 
 struct CommandSettings {
   std::vector<std::string> command;  // with placeholders
@@ -116,6 +117,16 @@ class CommandProvider final : public ForceProvider {
         fail("wrote " + element_symbol(f.numbers[i]) + " for atom " + std::to_string(i) + " in " + output + ", expected " +
                  element_symbol(frame.numbers[i]),
              err);
+    // The same atoms in the same order: positions back up to a lattice
+    // translation (a program may wrap them) and the 8 decimals ASE writes.
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const Vec3 d = f.positions[i] - frame.positions[i];
+      const double off = norm(frame.cell.any_periodic() && frame.cell.is_invertible() ? frame.cell.minimum_image(d) : d);
+      if (!(off < kPositionTolerance))
+        fail("wrote atom " + std::to_string(i) + " at a position " + std::to_string(off) + " A away from the one it was "
+                 "given in " + output + " (atoms reordered or moved?)",
+             err);
+    }
     const Labels& l = got.labels;
     ComputeResult r;
     if (!l.energy) fail("wrote no energy to " + output + " (looked for " + joined(s_.keys.energy) + ")", err);
