@@ -60,6 +60,28 @@ struct Settings {
 class Session {
  public:
   Session(const Settings& s, const Frame& frame) : numbers_(frame.numbers), pbc_(frame.cell.any_periodic()) {
+    try {
+      set_up(s, frame);
+    } catch (...) {
+      release();  // no destructor runs for a constructor that throws
+      throw;
+    }
+  }
+  ~Session() { release(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  bool fits(const Frame& frame) const { return frame.numbers == numbers_ && frame.cell.any_periodic() == pbc_; }
+
+ private:
+  void set_up(const Settings& s, const Frame& frame) {
+    // Loading GFN0 parameters changes later GFN2 energies in the same process
+    // (by 4e-7 E_h for water; GFN0 and GFN1 are unaffected): refuse the mix.
+    static bool gfn0_loaded = false;  // guarded by libxtb_mutex(), like libxtb itself
+    if (s.method == Method::gfn2 && gfn0_loaded)
+      throw EngineError("xtb: this process has loaded GFN0-xTB parameters, which changes libxtb 6.5.1's later "
+                        "GFN2-xTB results (global state in libxtb); use GFN0 and GFN2 in separate processes");
+    if (s.method == Method::gfn0) gfn0_loaded = true;
     env_ = xtb_newEnvironment();
     if (!env_) throw EngineError("libxtb: cannot create an environment");
     xtb_setVerbosity(env_, XTB_VERBOSITY_MUTED);
@@ -71,16 +93,8 @@ class Session {
                            pbc_ ? periodic : nullptr);
     check("setting up the molecule");
     calc_ = xtb_newCalculator();
-    res_ = xtb_newResults();
     std::string file = s.parameter_file;
     char* file_arg = file.empty() ? nullptr : file.data();
-    // Loading GFN0 parameters changes later GFN2 energies in the same process
-    // (by 4e-7 E_h for water; GFN0 and GFN1 are unaffected): refuse the mix.
-    static bool gfn0_loaded = false;  // guarded by libxtb_mutex(), like libxtb itself
-    if (s.method == Method::gfn2 && gfn0_loaded)
-      throw EngineError("xtb: this process has loaded GFN0-xTB parameters, which changes libxtb 6.5.1's later "
-                        "GFN2-xTB results (global state in libxtb); use GFN0 and GFN2 in separate processes");
-    if (s.method == Method::gfn0) gfn0_loaded = true;
     switch (s.method) {
       case Method::gfn0: xtb_loadGFN0xTB(env_, mol_, calc_, file_arg); break;
       case Method::gfn1: xtb_loadGFN1xTB(env_, mol_, calc_, file_arg); break;
@@ -92,17 +106,8 @@ class Session {
     xtb_setMaxIter(env_, calc_, s.max_iterations);
     check("setting the accuracy, electronic temperature and iterations");
   }
-  ~Session() {
-    if (res_) xtb_delResults(&res_);
-    if (calc_) xtb_delCalculator(&calc_);
-    if (mol_) xtb_delMolecule(&mol_);
-    if (env_) xtb_delEnvironment(&env_);
-  }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
 
-  bool fits(const Frame& frame) const { return frame.numbers == numbers_ && frame.cell.any_periodic() == pbc_; }
-
+ public:
   // Energy (Hartree), gradient (Hartree/Bohr, N×3) and libxtb's virial (+∂E/∂ε, Hartree).
   void run(const Frame& frame, double& energy, std::vector<double>& gradient, double virial[9]) {
     const std::vector<double> pos = bohr_positions(frame);
@@ -114,7 +119,7 @@ class Session {
     // previous call at the SCF tolerance (1e-5 eV at accuracy 1), spoiling
     // both detailed balance and finite differences. libxtb's own initial
     // guess makes the energy a function of the positions alone.
-    xtb_delResults(&res_);
+    if (res_) xtb_delResults(&res_);
     res_ = xtb_newResults();
     xtb_singlepoint(env_, mol_, calc_, res_);
     check("the single-point calculation");
@@ -126,6 +131,12 @@ class Session {
   }
 
  private:
+  void release() {
+    if (res_) xtb_delResults(&res_);
+    if (calc_) xtb_delCalculator(&calc_);
+    if (mol_) xtb_delMolecule(&mol_);
+    if (env_) xtb_delEnvironment(&env_);
+  }
   void check(const std::string& stage) {
     if (xtb_checkEnvironment(env_) == 0) return;
     char buffer[4096] = {0};
