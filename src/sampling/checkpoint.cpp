@@ -146,8 +146,10 @@ Checkpoint parse_checkpoint(const std::string& text, const std::string& source) 
     auto l = in.next("rng");
     std::string rest;
     std::getline(l, rest);
+    const std::size_t start = rest.find_first_not_of(' ');
+    if (start == std::string::npos) throw ParseError(source, in.line(), "expected the random generator's state");
     try {
-      s.rng = Rng::from_string(rest.substr(rest.find_first_not_of(' ')));
+      s.rng = Rng::from_string(rest.substr(start));
     } catch (const Error& e) {
       throw ParseError(source, in.line(), e.what());
     }
