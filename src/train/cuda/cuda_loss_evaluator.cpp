@@ -16,7 +16,9 @@
 //              [H̄ Ḣ̄]_{t−1} = A_tᵀ [Z̄ Ż̄]
 // with values and tangents side by side in one matrix so that each reverse
 // step is a single GEMM. Only the loss terms per frame and the gradient come
-// back. bench/results/train-gpu-2026-11-24.md has the measurements behind the choices.
+// back. The model's fixed parts (layer sizes, activations, energy scale and
+// shifts) are read at construction; only the parameters change between calls.
+// bench/results/train-gpu-2026-11-24.md has the measurements behind the choices.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
