@@ -112,6 +112,21 @@ void accumulate_descriptor_statistics(const TrainableModel& model, const Frame& 
   }
 }
 
+void set_normalisation(TrainableModel& model, const std::vector<DescriptorStatistics>& per_species) {
+  for (std::size_t s = 0; s < model.num_species(); ++s) {
+    if (s >= per_species.size() || per_species[s].count == 0)
+      throw Error("no atoms of " + model.species(s).symbol + " to normalise its descriptors on");
+    const DescriptorStatistics& st = per_species[s];
+    const auto count = static_cast<double>(st.count);
+    std::vector<double> mean(st.sum.size()), mean_square(st.sum.size());
+    for (std::size_t k = 0; k < mean.size(); ++k) {
+      mean[k] = st.sum[k] / count;
+      mean_square[k] = st.sum_squares[k] / count;
+    }
+    model.set_normalisation(s, mean, mean_square, st.min, st.max, st.count);
+  }
+}
+
 FrameFeatures compute_features(const TrainableModel& model, const Frame& frame, bool with_jacobian,
                                bool with_strain) {
   FrameFeatures f;

@@ -165,16 +165,10 @@ void initialise_from_data(TrainableModel& model, const TrainingSet& data, const 
   if (frames.empty()) throw Error("training: no training frames");
   std::vector<DescriptorStatistics> stats;
   for (std::size_t s : frames) accumulate_descriptor_statistics(model, data.frames[s].frame, stats);
-  for (std::size_t sp = 0; sp < model.num_species(); ++sp) {
-    const DescriptorStatistics& st = stats[sp];
-    if (st.count == 0)
-      throw Error("training: no atom of species " + model.species(sp).symbol + " in the training frames");
-    std::vector<double> mean(st.sum.size()), square(st.sum.size());
-    for (std::size_t k = 0; k < mean.size(); ++k) {
-      mean[k] = st.sum[k] / static_cast<double>(st.count);
-      square[k] = st.sum_squares[k] / static_cast<double>(st.count);
-    }
-    model.set_normalisation(sp, mean, square, st.min, st.max, st.count);
+  try {
+    set_normalisation(model, stats);
+  } catch (const Error& e) {
+    throw Error(std::string("training: ") + e.what() + " in the training frames");
   }
   const auto e_atom = fit_atomic_energies(data, frames, model.atomic_numbers(), given_atomic_energies);
   for (std::size_t sp = 0; sp < model.num_species(); ++sp) model.set_atomic_energy(sp, e_atom.at(model.species(sp).z));

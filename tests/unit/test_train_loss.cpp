@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
+#include "slhmc/core/error.hpp"
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/nnp/aenet_model.hpp"
@@ -14,75 +16,11 @@
 #include "slhmc/train/loss.hpp"
 #include "slhmc/train/trainable_model.hpp"
 #include "test_support.hpp"
+#include "train_test_helpers.hpp"
 
 using namespace slhmc;
 using namespace slhmc::train;
-
-namespace {
-
-constexpr int kTi = 22, kO = 8;
-
-// Small TiO2-like frames: random positions in a skewed cell, labels from a made-up smooth function
-// so that every loss term is non-zero.
-std::vector<LabelledFrame> sample_frames(int count, unsigned seed) {
-  std::vector<LabelledFrame> frames;
-  for (int s = 0; s < count; ++s) {
-    const Cell cell(Mat3{Vec3{5.1, 0, 0}, Vec3{0.7, 4.8, 0}, Vec3{-0.4, 0.5, 5.3}}, {true, true, true});
-    LabelledFrame lf;
-    lf.frame = test::random_frame(cell, 6 + static_cast<std::size_t>(s), {kTi, kO, kO}, 1.6, seed + static_cast<unsigned>(s));
-    const std::size_t n = lf.frame.size();
-    lf.labels.energy = -5.0 * static_cast<double>(n) + 0.3 * s;
-    std::vector<Vec3> forces(n);
-    for (std::size_t i = 0; i < n; ++i) forces[i] = Vec3{std::sin(1.0 * i + s), std::cos(2.0 * i), 0.1 * i - 0.2};
-    lf.labels.forces = forces;
-    lf.labels.virial = Mat3{Vec3{1.0 + s, 0.2, -0.1}, Vec3{0.2, -0.5, 0.3}, Vec3{-0.1, 0.3, 0.7}};
-    frames.push_back(std::move(lf));
-  }
-  return frames;
-}
-
-TrainableModel small_model(std::vector<int> hidden = {4, 3}, nnp::Activation act = nnp::Activation::tanh) {
-  ModelSpec spec;
-  spec.species = {kO, kTi};
-  spec.chebyshev = {4.0, 4, 3.5, 2};
-  spec.hidden = std::move(hidden);
-  spec.activation = act;
-  spec.atomic_energies = {{kO, -1.5}, {kTi, -2.5}};
-  TrainableModel model = TrainableModel::from_spec(spec, 7);
-  // Normalisation from the frames themselves, energy scaling not 1, biases not 0.
-  std::vector<DescriptorStatistics> stats;
-  for (const auto& f : sample_frames(3, 100)) accumulate_descriptor_statistics(model, f.frame, stats);
-  for (std::size_t s = 0; s < model.num_species(); ++s) {
-    const auto& st = stats[s];
-    std::vector<double> mean(st.sum.size()), sq(st.sum.size());
-    for (std::size_t k = 0; k < mean.size(); ++k) {
-      mean[k] = st.sum[k] / static_cast<double>(st.count);
-      sq[k] = st.sum_squares[k] / static_cast<double>(st.count);
-    }
-    model.set_normalisation(s, mean, sq, st.min, st.max, st.count);
-  }
-  model.set_energy_scaling(0.7, -0.4);
-  Rng rng(3);
-  for (double& p : model.parameters()) p += 0.05 * rng.normal();
-  return model;
-}
-
-struct PreparedBatch {
-  std::vector<LabelledFrame> frames;
-  std::vector<FrameFeatures> features;
-  std::vector<BatchFrame> batch;
-};
-
-PreparedBatch prepare(const TrainableModel& model, int count) {
-  PreparedBatch p;
-  p.frames = sample_frames(count, 200);
-  for (const auto& f : p.frames) p.features.push_back(compute_features(model, f.frame, true, true));
-  for (std::size_t i = 0; i < p.frames.size(); ++i)
-    p.batch.push_back({&p.features[i], &p.frames[i], 0.5 + 0.25 * static_cast<double>(i), i != 1, i != 2});
-  return p;
-}
-
-}  // namespace
+using namespace slhmc::test::train_helpers;
 
 TEST(TrainFeatures, PredictionsEqualTheAenetEvaluator) {
   const TrainableModel model = small_model();
@@ -168,5 +106,18 @@ TEST(TrainableModelTest, NetworksRoundTripAndKeepWarmStartSettings) {
     EXPECT_EQ(again.species(s).shift, model.species(s).shift);
     EXPECT_DOUBLE_EQ(again.species(s).e_scale, model.species(s).e_scale);
     EXPECT_EQ(again.species(s).e_atom, model.species(s).e_atom);
+  }
+}
+
+TEST(TrainFeatures, NormalisationNeedsAtomsOfEverySpecies) {
+  TrainableModel model = small_model();
+  const Cell cell(Mat3{Vec3{5.0, 0, 0}, Vec3{0, 5.0, 0}, Vec3{0, 0, 5.0}}, {true, true, true});
+  std::vector<DescriptorStatistics> stats;
+  accumulate_descriptor_statistics(model, test::random_frame(cell, 6, {kO}, 1.6, 5), stats);
+  try {
+    set_normalisation(model, stats);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no atoms of Ti"), std::string::npos) << e.what();
   }
 }

@@ -49,6 +49,10 @@ struct DescriptorStatistics {
 void accumulate_descriptor_statistics(const TrainableModel& model, const Frame& frame,
                                       std::vector<DescriptorStatistics>& per_species);
 
+// Sets every species' input normalisation (TrainableModel::set_normalisation) from statistics
+// gathered by accumulate_descriptor_statistics. Throws Error naming a species without atoms.
+void set_normalisation(TrainableModel& model, const std::vector<DescriptorStatistics>& per_species);
+
 // Features of one frame with the model's current normalisation.
 FrameFeatures compute_features(const TrainableModel& model, const Frame& frame, bool with_jacobian,
                                bool with_strain);
