@@ -2,7 +2,8 @@
 // /opt/slhmc-venv) driving `slhmc serve`: i-PI sends INIT, then POSDATA and
 // GETFORCE in one write without a STATUS in between; a short NVE run must go
 // through, end with EXIT, and its first potential energy must equal our
-// provider's for the starting structure.
+// provider's for the starting structure. Batched evaluation (batch_size > 1)
+// is refused with a message naming it.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -18,13 +19,18 @@ namespace {
 
 const std::string kIpi = "/opt/slhmc-venv/bin/i-pi";
 
-TEST(IpiIpi, IpiDrivesSlhmcServeWithCombinedPosdataAndGetforce) {
-  SLHMC_REQUIRE_EXE(exe);
-  if (!std::filesystem::exists(kIpi)) GTEST_SKIP() << "i-PI not installed (" << kIpi << "; scripts/setup.sh --tests)";
-  const std::string eam_file = "/usr/share/lammps/potentials/Cu_u3.eam";
-  if (!std::filesystem::exists(eam_file)) GTEST_SKIP() << "LAMMPS potentials not installed: " << eam_file;
-  test::TempDir dir;
-  const Frame start = test::perturbed(test::fcc_frame(3.61, 2, 29, 29), 0.05, 9);
+const std::string kEamFile = "/usr/share/lammps/potentials/Cu_u3.eam";
+
+#define REQUIRE_IPI()                                                                                          \
+  SLHMC_REQUIRE_EXE(exe);                                                                                      \
+  if (!std::filesystem::exists(kIpi)) GTEST_SKIP() << "i-PI not installed (" << kIpi << "; scripts/setup.sh --tests)"; \
+  if (!std::filesystem::exists(kEamFile)) GTEST_SKIP() << "LAMMPS potentials not installed: " << kEamFile
+
+// Runs a 3-step NVE of i-PI with `slhmc serve` (EAM copper) as its driver;
+// returns serve's exit code, its output in `out`.
+int run_ipi_with_serve(const test::TempDir& dir, const std::string& exe, const Frame& start,
+                       const std::string& ffsocket_extra, std::string& out) {
+  const std::string eam_file = kEamFile;
   write_structures(dir.file("init.xyz"), {LabelledFrame{start, {}, {}}}, StructureFormat::extxyz);
   test::write_text(dir.file("eam.toml"), "[potential]\ntype = \"eam\"\nfile = \"" + eam_file + "\"\n");
   const std::string name = test::unique_socket_name("ipi");
@@ -34,7 +40,7 @@ TEST(IpiIpi, IpiDrivesSlhmcServeWithCombinedPosdataAndGetforce) {
   </output>
   <total_steps>3</total_steps>
   <prng><seed>1</seed></prng>
-  <ffsocket name='slhmc' mode='unix'><address>)" + name + R"(</address></ffsocket>
+  <ffsocket name='slhmc' mode='unix'><address>)" + name + "</address>" + ffsocket_extra + R"(</ffsocket>
   <system>
     <initialize nbeads='1'>
       <file mode='ase'>init.xyz</file>
@@ -50,12 +56,20 @@ TEST(IpiIpi, IpiDrivesSlhmcServeWithCombinedPosdataAndGetforce) {
   char constants[128];
   std::snprintf(constants, sizeof constants, " --bohr-angstrom %.17g --hartree-ev %.17g", 1 / 1.8897261,
                 1 / 0.036749326);
+  // i-PI is stopped if serve ended first (after an error it would wait for another client).
+  return test::run_command("cd " + dir.path().string() + " && { " + kIpi + " input.xml > ipi.log 2>&1 & pid=$!; " + exe +
+                               " serve --potential-config eam.toml --structure init.xyz --ipi " + name +
+                               " --connect-timeout 60" + constants +
+                               "; rc=$?; sleep 0.2; kill $pid 2>/dev/null; wait $pid; exit $rc; }",
+                           &out);
+}
+
+TEST(IpiIpi, IpiDrivesSlhmcServeWithCombinedPosdataAndGetforce) {
+  REQUIRE_IPI();
+  test::TempDir dir;
+  const Frame start = test::perturbed(test::fcc_frame(3.61, 2, 29, 29), 0.05, 9);
   std::string out;
-  const int rc = test::run_command("cd " + dir.path().string() + " && { " + kIpi + " input.xml > ipi.log 2>&1 & pid=$!; " +
-                                       exe + " serve --potential-config eam.toml --structure init.xyz --ipi " + name +
-                                       " --connect-timeout 60" + constants + "; rc=$?; wait $pid; exit $rc; }",
-                                   &out);
-  ASSERT_EQ(rc, 0) << out << test::read_text(dir.file("ipi.log"));
+  ASSERT_EQ(run_ipi_with_serve(dir, exe, start, "", out), 0) << out << test::read_text(dir.file("ipi.log"));
   EXPECT_NE(out.find("4 evaluations; the server sent EXIT"), std::string::npos) << out;
   std::ifstream props(dir.file("out.props"));
   std::string line;
@@ -74,6 +88,14 @@ TEST(IpiIpi, IpiDrivesSlhmcServeWithCombinedPosdataAndGetforce) {
   // i-PI prints 9 significant digits.
   EXPECT_NEAR(potential[0], want, 1e-8 * std::abs(want));
   EXPECT_NE(potential[3], potential[0]) << "the atoms moved, and each step's forces came back";
+}
+
+TEST(IpiIpi, BatchedEvaluationIsRefusedClearly) {
+  REQUIRE_IPI();
+  test::TempDir dir;
+  std::string out;
+  EXPECT_EQ(run_ipi_with_serve(dir, exe, test::fcc_frame(3.61, 2, 29, 29), "<batch_size>2</batch_size>", out), 1);
+  EXPECT_NE(out.find("batch_size:2\"), which slhmc serve does not support"), std::string::npos) << out;
 }
 
 }  // namespace
