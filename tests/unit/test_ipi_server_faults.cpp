@@ -182,18 +182,20 @@ TEST(IpiServerFaults, RetriesRestartTheClientAndRedoTheEvaluation) {
   EXPECT_NE(e.find("gave up after 2 retries"), std::string::npos) << e;
 }
 
-TEST(IpiServerFaults, ClientThatCannotStartSaysWhy) {
+TEST(IpiServerFaults, ClientThatCannotStartSaysWhyWithItsEnvironmentAndDirectory) {
   TempDir dir;
   ServerOptions o;
   o.address.name = test::unique_socket_name("nostart");
   o.connect_timeout_s = 20;
-  o.launch = ClientLaunch{"echo 'pw.x: cannot read input' >&2; exit 7", dir.path().string(), {}, "client.log"};
+  o.launch = ClientLaunch{"echo \"pw.x: cannot read $INPUT_NAME in $(pwd)\" >&2; exit 7", (dir.path() / "client-{index}").string(),
+                          {{"INPUT_NAME", "si.pwi"}}, "client.log"};
   auto p = make_ipi_providers(o, 1);
   const auto t0 = std::chrono::steady_clock::now();
   const std::string e = error_of(*p[0], small_frame());
   EXPECT_LT(seconds_since(t0), 3.0);
   EXPECT_NE(e.find("exited with status 7"), std::string::npos) << e;
-  EXPECT_NE(e.find("pw.x: cannot read input"), std::string::npos) << e;
+  // Its environment and its own working directory ({index} expanded, created) were used.
+  EXPECT_NE(e.find("pw.x: cannot read si.pwi in " + (dir.path() / "client-0").string()), std::string::npos) << e;
 }
 
 TEST(IpiServerFaults, NoClientWithinTheConnectTimeLimit) {
