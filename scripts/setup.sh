@@ -6,7 +6,8 @@ set -euo pipefail
 
 build_packages=(build-essential cmake pkg-config git
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev)
+  libgtest-dev libgmock-dev libbenchmark-dev
+  lammps-data)  # the potential files (Si.sw, ...) the examples and the main job use
 test_packages=(python3 python3-numpy python3-ase python3-venv lammps clang libclang-rt-14-dev)
 # Python packages that Debian lacks go into this venv (with Debian's numpy and ASE visible).
 test_venv=/opt/slhmc-venv
