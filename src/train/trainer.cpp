@@ -312,6 +312,8 @@ TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOpti
         (o.target_energy_rmse <= 0 || rec.validation.energy_rmse() <= o.target_energy_rmse) &&
         (o.target_force_rmse <= 0 || rec.validation.force_rmse() <= o.target_force_rmse)) {
       result.stop_reason = "validation targets reached";
+      best = evaluated;  // the model that meets the targets, even if an earlier loss was lower
+      result.best_epoch = rec.epoch;
       break;
     }
     if (o.max_seconds > 0 && rec.seconds >= o.max_seconds) {
