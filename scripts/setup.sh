@@ -7,7 +7,8 @@ set -euo pipefail
 build_packages=(build-essential cmake pkg-config git
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
-test_packages=(python3 python3-numpy python3-ase lammps clang libclang-rt-14-dev)
+test_packages=(python3 python3-numpy python3-ase lammps clang libclang-rt-14-dev
+  quantum-espresso quantum-espresso-data cp2k)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" == "--tests" ]]; then want+=("${test_packages[@]}"); fi
