@@ -17,10 +17,10 @@ struct NnpModelOptions {
   std::string length_unit = "angstrom";
   std::string energy_unit = "eV";
 
-  void add_to(CLI::App& app) {
+  void add_to(CLI::App& app, bool required = true) {
     app.add_option("--model", path,
                    "n2p2 model directory, aenet predict.in, directory of aenet .nn files, or native model file")
-        ->required();
+        ->required(required);
     app.add_option("--format", format, "model format: auto, aenet, n2p2, native")->capture_default_str();
     app.add_option("--chebyshev-version", chebyshev_version,
                    "aenet Chebyshev convention: 0 = aenet >= 2.0.4, 1 = aenet <= 2.0.3 (default: predict.in VERSION, else 0)")
