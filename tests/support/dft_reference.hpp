@@ -47,7 +47,11 @@ bool pw_available(const PwSettings& settings = {});
 // A complete pw.x SCF input for `frame` (all atoms silicon). `nosym = .true.`
 // because in driver mode pw.x keeps the symmetry of its input geometry for
 // every later geometry (observed with QE 6.7: a symmetric start gave zero
-// forces on displaced atoms).
+// forces on displaced atoms). A driven pw.x equals a standalone SCF only at
+// the cell of its input: for other cells it keeps its plane-wave basis (G
+// vectors are re-made only after a 10 % volume change) and, with this scf
+// input, stops on a contracted cell ("Not enough space allocated for radial
+// FFT"); see docs/engines.md.
 std::string pw_input(const Frame& frame, const PwSettings& settings);
 // Writes pw.in in `workdir` and runs `pw.x -in pw.in` there (1 thread, no
 // MPI); reads energy, forces and stress from the XML data file. Throws
