@@ -141,9 +141,13 @@ ComputeResult IpiProvider::exchange(const Frame& frame, const ComputeRequest& re
     s.write_all(encode_init(index_, o.init_text.empty() ? std::string_view("\0", 1) : std::string_view(o.init_text)));
   }
   // 2. Positions; 3. STATUS until HAVEDATA (a busy client answers when done).
-  s.write_all(encode_posdata(frame.cell.matrix(), frame.positions, o.units));
-  for (;;) {
-    s.write_all(header("STATUS"));
+  // The first STATUS goes out in the same write as POSDATA: every client reads
+  // a byte stream, and this saves waking the client twice per call.
+  std::string posdata = encode_posdata(frame.cell.matrix(), frame.positions, o.units);
+  posdata += header("STATUS");
+  s.write_all(posdata);
+  for (bool first = true;; first = false) {
+    if (!first) s.write_all(header("STATUS"));
     const std::string h = read_header(s);
     if (h == "HAVEDATA") break;
     // A client that computes in the background may say READY until it is done.

@@ -194,13 +194,24 @@ Fd connect_to(const SocketAddress& address) {
 void SocketStream::read_exact(void* data, std::size_t size) {
   auto* p = static_cast<char*>(data);
   while (size > 0) {
+    if (begin_ == end_) fill();
+    const std::size_t take = std::min(size, end_ - begin_);
+    std::memcpy(p, buffer_.data() + begin_, take);
+    begin_ += take;
+    p += take;
+    size -= take;
+  }
+}
+
+void SocketStream::fill() {
+  begin_ = end_ = 0;
+  for (;;) {
     if (!fd_.valid()) throw EngineError("i-PI: the connection is closed");
     // Try first: when the answer is already there this costs one system call.
-    const ssize_t got = ::recv(fd_.get(), p, size, MSG_DONTWAIT);
+    const ssize_t got = ::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
     if (got > 0) {
-      p += got;
-      size -= static_cast<std::size_t>(got);
-      continue;
+      end_ = static_cast<std::size_t>(got);
+      return;
     }
     if (got == 0) throw EngineError("i-PI: the peer closed the connection");
     if (errno == EINTR) continue;
@@ -217,10 +228,14 @@ void SocketStream::read_exact(void* data, std::size_t size) {
 }
 
 bool SocketStream::at_end() {
+  if (begin_ < end_) return false;
   for (;;) {
-    char c = 0;
-    const ssize_t got = ::recv(fd_.get(), &c, 1, MSG_PEEK);
-    if (got > 0) return false;
+    const ssize_t got = ::recv(fd_.get(), buffer_.data(), buffer_.size(), 0);
+    if (got > 0) {
+      begin_ = 0;
+      end_ = static_cast<std::size_t>(got);
+      return false;
+    }
     if (got == 0) return true;
     if (errno == EINTR) continue;
     if (errno == ECONNRESET) return true;

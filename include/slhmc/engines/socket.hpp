@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "slhmc/engines/ipi_message.hpp"
 
@@ -69,7 +70,7 @@ class Listener {
 // Connects to a server (client side); TCP_NODELAY for TCP.
 Fd connect_to(const SocketAddress& address);
 
-// A connected socket as a ByteSource whose reads fail after a deadline.
+// A connected socket as a buffered ByteSource whose reads fail after a deadline.
 class SocketStream final : public ByteSource {
  public:
   explicit SocketStream(Fd fd) : fd_(std::move(fd)) {}
@@ -87,9 +88,16 @@ class SocketStream final : public ByteSource {
   int fd() const { return fd_.get(); }
 
  private:
+  // Fills the buffer with what has arrived, waiting (up to the deadline) if nothing has.
+  void fill();
+
   Fd fd_;
   Clock::time_point deadline_ = Clock::time_point::max();
   WaitCheck check_;
+  // Received bytes not yet consumed: messages are read number by number, so
+  // reading straight from the socket would cost one system call per number.
+  std::vector<char> buffer_ = std::vector<char>(1 << 16);
+  std::size_t begin_ = 0, end_ = 0;
 };
 
 }  // namespace slhmc::ipi
