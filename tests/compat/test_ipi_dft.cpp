@@ -7,8 +7,9 @@
 // The geometries are low-symmetry and the cells triclinic on purpose, so a
 // wrong cell layout on the wire, a wrong unit, a virial sign or a client
 // keeping its start geometry's symmetry shows up as a difference; CP2K's
-// second frame also changes the cell (pw.x's cannot: see dft_reference.hpp). Inputs come from dft_reference.hpp
-// (cell and positions in Bohr, so both runs see identical geometries).
+// second frame also changes the cell (pw.x's cannot: see dft_reference.hpp).
+// Inputs come from dft_reference.hpp (cell and positions in Bohr, so both
+// runs see identical geometries).
 //
 // Time here (2 shared cores): QE 1.7 s (UNIX), 1.0 s (TCP), 3.2 s (the
 // example), CP2K 2.9 s — up to twice that when the machine is busy — mostly
@@ -19,12 +20,11 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "crystal_frames.hpp"
 #include "dft_reference.hpp"
 #include "ipi_test_support.hpp"
-#include "slhmc/core/units.hpp"
+#include "slhmc/core/units.hpp"  // Ry → eV of the standalone output
 #include "slhmc/engines/ipi_server.hpp"
 #include "slhmc/io/structure_io.hpp"
 
@@ -114,16 +114,22 @@ void expect_same_through_server(const ipi::ServerOptions& options, const std::ve
   if (!test::pw_available())         \
   GTEST_SKIP() << "pw.x or " << test::kQePseudoDir << "/Si.pz-vbc.UPF not found (Debian packages quantum-espresso, quantum-espresso-data)"
 
-// pw.x writes its scratch files into its working directory, so each run has its own.
-std::vector<test::DftResult> standalone_pw(const std::vector<Frame>& frames, const test::PwSettings& s,
-                                           const TempDir& dir) {
+// One standalone run per frame, each in its own directory (the programs write
+// scratch and restart files into their working directory).
+template <class Run>
+std::vector<test::DftResult> standalone_runs(const std::vector<Frame>& frames, const TempDir& dir, Run run) {
   std::vector<test::DftResult> results;
   for (std::size_t k = 0; k < frames.size(); ++k) {
     const std::string sub = dir.file("standalone-" + std::to_string(k));
     std::filesystem::create_directory(sub);
-    results.push_back(test::run_pw(frames[k], s, sub));
+    results.push_back(run(frames[k], sub));
   }
   return results;
+}
+
+std::vector<test::DftResult> standalone_pw(const std::vector<Frame>& frames, const test::PwSettings& s,
+                                           const TempDir& dir) {
+  return standalone_runs(frames, dir, [&](const Frame& f, const std::string& d) { return test::run_pw(f, s, d); });
 }
 
 // The driven pw.x starts from an input for the first frame (it runs one SCF
@@ -194,15 +200,7 @@ TEST(IpiQuantumEspresso, SiQeExampleRunsAndItsEnergiesArePwEnergies) {
   std::string input = test::read_text(dir.file("pw.in"));
   const auto cut = input.find("CELL_PARAMETERS"), k = input.find("K_POINTS");
   ASSERT_TRUE(cut != std::string::npos && k != std::string::npos);
-  std::ostringstream geometry;
-  geometry.precision(17);
-  geometry << "CELL_PARAMETERS bohr\n";
-  for (const Vec3& a : first.cell.matrix())
-    geometry << a[0] * units::kAngstromToBohr << " " << a[1] * units::kAngstromToBohr << " " << a[2] * units::kAngstromToBohr << "\n";
-  geometry << "ATOMIC_POSITIONS bohr\n";
-  for (const Vec3& r : first.positions)
-    geometry << "Si " << r[0] * units::kAngstromToBohr << " " << r[1] * units::kAngstromToBohr << " " << r[2] * units::kAngstromToBohr << "\n";
-  input = input.substr(0, cut) + geometry.str() + input.substr(k);
+  input = input.substr(0, cut) + test::pw_geometry_cards(first) + input.substr(k);
   const std::string sub = dir.file("standalone");
   std::filesystem::create_directory(sub);
   test::write_text(sub + "/pw.in", input);
@@ -225,12 +223,7 @@ TEST(IpiCp2k, Gfn1WaterThroughDriverEqualsStandaloneCp2k) {
   REQUIRE_CP2K();
   TempDir dir;
   const auto frames = water_frames();
-  std::vector<test::DftResult> standalone;
-  for (std::size_t k = 0; k < frames.size(); ++k) {
-    const std::string sub = dir.file("standalone-" + std::to_string(k));
-    std::filesystem::create_directory(sub);
-    standalone.push_back(test::run_cp2k(frames[k], sub));
-  }
+  const auto standalone = standalone_runs(frames, dir, test::run_cp2k);
 
   ipi::ServerOptions o;
   o.address.name = test::unique_socket_name("cp2k");

@@ -70,9 +70,17 @@ bool pw_available(const PwSettings& settings) {
          std::filesystem::exists(std::string(kQePseudoDir) + "/" + settings.pseudopotential);
 }
 
-std::string pw_input(const Frame& frame, const PwSettings& s) {
+std::string pw_geometry_cards(const Frame& frame) {
   for (int z : frame.numbers)
-    if (z != 14) throw std::runtime_error("pw_input: only silicon frames are supported");
+    if (z != 14) throw std::runtime_error("pw.x inputs: only silicon frames are supported");
+  std::string cards = "CELL_PARAMETERS bohr\n";
+  for (const Vec3& a : frame.cell.matrix()) cards += "  " + bohr_triplet(a) + "\n";
+  cards += "ATOMIC_POSITIONS bohr\n";
+  for (const Vec3& r : frame.positions) cards += "  Si " + bohr_triplet(r) + "\n";
+  return cards;
+}
+
+std::string pw_input(const Frame& frame, const PwSettings& s) {
   std::ostringstream in;
   in << "&control\n"
         "  calculation = 'scf'\n"
@@ -94,11 +102,7 @@ std::string pw_input(const Frame& frame, const PwSettings& s) {
         "/\n"
         "ATOMIC_SPECIES\n"
         "  Si 28.0855 " << s.pseudopotential << "\n"
-        "CELL_PARAMETERS bohr\n";
-  for (const Vec3& a : frame.cell.matrix()) in << "  " << bohr_triplet(a) << "\n";
-  in << "ATOMIC_POSITIONS bohr\n";
-  for (const Vec3& r : frame.positions) in << "  Si " << bohr_triplet(r) << "\n";
-  in << "K_POINTS automatic\n  " << s.kpoints << " " << s.kpoints << " " << s.kpoints << " 0 0 0\n";
+     << pw_geometry_cards(frame) << "K_POINTS automatic\n  " << s.kpoints << " " << s.kpoints << " " << s.kpoints << " 0 0 0\n";
   return in.str();
 }
 

@@ -53,6 +53,9 @@ bool pw_available(const PwSettings& settings = {});
 // input, stops on a contracted cell ("Not enough space allocated for radial
 // FFT"); see docs/engines.md.
 std::string pw_input(const Frame& frame, const PwSettings& settings);
+// Its CELL_PARAMETERS and ATOMIC_POSITIONS cards alone (Bohr), to put a frame
+// into another pw.x input.
+std::string pw_geometry_cards(const Frame& frame);
 // Writes pw.in in `workdir` and runs `pw.x -in pw.in` there (1 thread, no
 // MPI); reads energy, forces and stress from the XML data file. Throws
 // std::runtime_error with the output's tail if pw.x fails.
