@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -21,7 +22,7 @@ namespace slhmc::cli {
 namespace {
 
 struct TrialTable {
-  std::vector<double> trial, accepted, delta, potential, volume, n_md;
+  std::vector<double> trial, accepted, delta, potential, volume, n_md, model_version;
   std::vector<bool> is_md;
 };
 
@@ -48,6 +49,7 @@ TrialTable read_trials(const std::string& path) {
       t.potential.push_back(std::stod(f[8]));
       t.volume.push_back(std::stod(f[9]));
       t.n_md.push_back(std::stod(f[10]));
+      t.model_version.push_back(f.size() > 12 ? std::stod(f[12]) : 0.0);
     } catch (const std::exception&) {
       throw ParseError(path, number, "expected numbers in the trial columns");
     }
@@ -137,6 +139,46 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option) {
     save(out_dir, "n_md.svg", p);
     pictures.push_back("n_md.svg");
   }
+  // Learning: acceptance of the trials each model version proposed, and the models' errors.
+  bool learned = false;
+  if (std::any_of(t.model_version.begin(), t.model_version.end(), [&](double v) { return v != t.model_version.front(); })) {
+    std::map<double, std::pair<double, double>> by_version;  // version → (accepted, trials)
+    for (std::size_t i = 0; i < t.trial.size(); ++i)
+      if (t.is_md[i]) by_version[t.model_version[i]].first += t.accepted[i], by_version[t.model_version[i]].second += 1;
+    std::vector<double> x, y;
+    for (const auto& [v, c] : by_version) x.push_back(v), y.push_back(c.first / c.second);
+    analysis::SvgPlot p("acceptance against the surrogate's model version", "model version", "acceptance");
+    p.add_line(x, y, "acceptance");
+    p.add_points(x, y, "");
+    p.set_y_range(0, 1);
+    save(out_dir, "acceptance_by_model.svg", p);
+    pictures.push_back("acceptance_by_model.svg");
+    learned = true;
+  }
+  if (std::ifstream in(run_dir + "/learning.csv"); in) {
+    std::string line;
+    std::getline(in, line);
+    std::vector<double> samples, e, f;
+    while (std::getline(in, line)) {
+      std::vector<std::string> c;
+      std::stringstream ss(line);
+      std::string tok;
+      while (std::getline(ss, tok, ',')) c.push_back(tok);
+      if (c.size() < 6) continue;
+      samples.push_back(std::stod(c[2]));
+      e.push_back(std::stod(c[4]) > 0 ? std::log10(std::stod(c[4])) : std::nan(""));
+      f.push_back(std::stod(c[5]) > 0 ? std::log10(std::stod(c[5])) : std::nan(""));
+    }
+    if (!samples.empty()) {
+      analysis::SvgPlot p("learning curve of the surrogate (validation split of each round)",
+                          "reference samples trained on", "log10 RMSE (meV/atom, meV/A)");
+      p.add_line(samples, e, "energy");
+      p.add_line(samples, f, "forces");
+      save(out_dir, "learning_curve.svg", p);
+      pictures.push_back("learning_curve.svg");
+      learned = true;
+    }
+  }
   // g(r) from the chain file, when the system is periodic.
   const std::string chain_path = run_dir + "/chain.xyz";
   if (std::filesystem::exists(chain_path) && std::filesystem::file_size(chain_path) > 0) {
@@ -173,7 +215,8 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option) {
        << "</title></head>\n<body style=\"font-family:sans-serif\">\n<h1>slhmc run " << run_dir << "</h1>\n<pre>"
        << summary << "</pre>\n";
   for (const auto& p : pictures) html << "<p><img src=\"" << p << "\" alt=\"" << p << "\"></p>\n";
-  html << "<p>Learning curve: this run did not train its surrogate.</p>\n</body></html>\n";
+  if (!learned) html << "<p>Learning curve: this run did not train its surrogate.</p>\n";
+  html << "</body></html>\n";
   write_file_atomically(out_dir + "/index.html", html.str());
   std::cout << "report: " << out_dir << "/index.html (" << pictures.size() << " pictures)\n";
   return 0;

@@ -3,6 +3,7 @@
 // parameters, NPT, tuning) and [output]. `--restart` continues a run from its
 // checkpoint; `--dry-run` validates the config and prints the plan.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -10,11 +11,69 @@
 #include "progress.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/forces/registry.hpp"
+#include "slhmc/learning/learning_config.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "system_config.hpp"
 
 namespace slhmc::cli {
 namespace {
+
+// The main job: examples/silicon/slhmc.toml, embedded (a test keeps the two identical).
+const char* const kDefaultConfig = R"toml(# The embedded default of `slhmc run`: SLHMC of hot crystalline silicon (64 atoms,
+# 1200 K). Stillinger-Weber plays the expensive reference; the surrogate that
+# proposes the trial trajectories is a neural-network potential learned from
+# scratch during the run: a 20-step reference MD seeds the data, the network is
+# retrained every 25 trials on every reference evaluation so far, and frozen
+# after trial 400 (production). The chain samples the SW ensemble exactly.
+[system]
+lattice = "diamond"
+element = "Si"
+a = 5.431
+repeat = [2, 2, 2]
+rattle_A = 0.05
+
+[reference]
+type = "sw"
+file = "Si.sw"            # from /usr/share/lammps/potentials (Debian lammps-data)
+
+[training]
+retrain_interval = 25     # trials between retrainings
+production_after = 400    # the model is frozen afterwards
+first_epochs = 200        # the first model, from scratch
+epochs = 40               # each retraining, warm-started
+bootstrap_md_steps = 20   # reference MD steps that seed the training data
+
+[training.model]
+radial_cutoff = 4.5
+radial_order = 10
+angular_cutoff = 4.0
+angular_order = 4
+hidden = [10, 10]
+
+[training.loss]
+energy_weight = 1.0
+force_weight = 0.05
+
+[training.optimizer]
+learning_rate = 0.003
+batch_size = 8
+
+[sampler]
+temperature_K = 1200.0
+trials = 800
+n_md = 10
+dt_fs = 1.0
+seed = 7
+
+[sampler.tuning]
+target_acceptance = 0.6   # lengthen the trajectories while the acceptance allows
+interval = 50
+until_trial = 400         # no tuning in production
+
+[output]
+directory = "slhmc-run"
+chain_interval = 10
+)toml";
 
 sampling::RunOptions read_sampler(const Config& s) {
   sampling::RunOptions o;
@@ -51,7 +110,7 @@ sampling::RunOptions read_sampler(const Config& s) {
 }
 
 int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
-  Config root = options.load();
+  Config root = options.load(kDefaultConfig);
   const Config sampler = root.section("sampler");
   sampling::RunOptions run_options = read_sampler(sampler);
   std::string directory = "slhmc-run";
@@ -63,24 +122,61 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   const Frame frame = load_system(root.section("system"), options.base_dir(), run_options.seed);
   ProviderContext context{options.base_dir(), &frame};
   const auto reference = make_provider(root.section("reference"), context);
-  const auto surrogate = make_provider(root.section("surrogate"), context);
+  const std::optional<Config> training = root.optional_section("training");
+  std::unique_ptr<ForceProvider> surrogate;
+  std::optional<learning::LearningOptions> learning_options;
+  if (training) {
+    if (root.has("surrogate"))
+      throw ConfigError("surrogate", "give either [surrogate] (a fixed one) or [training] (an NNP learned on the fly)");
+    learning_options = learning::read_learning_options(*training, options.base_dir(), run_options.hmc.temperature_K,
+                                                       run_options.seed);
+  } else {
+    surrogate = make_provider(root.section("surrogate"), context);
+  }
   root.check_all_used();
 
   if (dry_run) {
     std::cout << "slhmc run plan\n"
               << "  system:    " << frame.size() << " atoms, volume " << frame.cell.volume() << " A^3\n"
-              << "  reference: " << reference->description() << "\n"
-              << "  surrogate: " << surrogate->description() << "\n"
-              << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
+              << "  reference: " << reference->description() << "\n";
+    if (surrogate) {
+      std::cout << "  surrogate: " << surrogate->description() << "\n";
+    } else {
+      const auto& l = *learning_options;
+      std::cout << "  surrogate: NNP learned on the fly, "
+                << (l.initial_model.empty() ? "from scratch after " + std::to_string(l.bootstrap_md_steps) +
+                                                  " reference MD steps"
+                                            : "starting from " + l.initial_model)
+                << "; retrained every " << l.retrain_interval << " trials ("
+                << l.epochs << " epochs)"
+                << (l.production_after ? ", frozen after trial " + std::to_string(l.production_after) : "")
+                << "\n";
+    }
+    std::cout << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
               << run_options.hmc.n_md << " x " << run_options.hmc.dt_fs << " fs"
               << (run_options.volume_move_fraction > 0 ? ", NPT" : ", NVT") << "\n"
               << "  output:    " << directory << (restart ? " (restart from its checkpoint)" : "") << "\n";
     return 0;
   }
 
+  std::unique_ptr<learning::LearningSurrogate> learner;
+  if (learning_options) {
+    if (restart) {
+      learner = learning::LearningSurrogate::resume(*learning_options, directory);
+    } else {
+      if (std::filesystem::exists(directory + "/checkpoint"))
+        throw Error("run directory '" + directory + "' already holds a run (checkpoint); restart it or choose another directory");
+      std::cerr << "training the first surrogate ...\n";
+      learner = learning::LearningSurrogate::start(*learning_options, directory, frame, *reference);
+      std::cerr << learner->last_report() << "\n";
+    }
+  }
+  ForceProvider& first_surrogate = learner ? learner->provider() : *surrogate;
+  if (learner) run_options.model_version = learner->version();
   std::unique_ptr<sampling::SlhmcRun> run;
-  if (restart) run = sampling::SlhmcRun::restart(*reference, *surrogate, run_options, directory);
-  else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, *surrogate, run_options, directory);
+  if (restart) run = sampling::SlhmcRun::restart(*reference, first_surrogate, run_options, directory);
+  else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, first_surrogate, run_options, directory);
+  if (learner) learner->attach(*run);
 
   ProgressLine progress(static_cast<long>(run_options.trials));
   run->run([&](const sampling::TrialRecord& rec, const sampling::ChainState& state) {
@@ -88,11 +184,15 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
     std::ostringstream detail;
     detail.precision(3);
     detail << "acc " << static_cast<double>(state.accepted) / std::max<std::uint64_t>(1, state.trials)
-           << "  n_md " << run->n_md() << "  model v" << run_options.model_version;
+           << "  n_md " << run->n_md() << "  model v" << run->model_version();
     progress.update(static_cast<long>(rec.trial), detail.str());
   });
   progress.finish();
   std::cout << run->write_summary();
+  if (learner)
+    std::cout << "reference evaluations of the bootstrap MD (not in the chain): " << learner->bootstrap_evaluations()
+              << "\nsurrogate training in this process: " << learner->rounds() << " rounds, "
+              << learner->training_seconds() << " s (models in " << directory << "/models/, log in learning.csv)\n";
   std::cout << "outputs in " << directory << "/ (trials.csv, samples.xyz, chain.xyz, checkpoint, summary.txt)\n";
   return 0;
 }
@@ -101,11 +201,22 @@ Runner setup(CLI::App& app) {
   auto options = std::make_shared<ConfigOptions>();
   auto restart = std::make_shared<bool>(false);
   auto dry_run = std::make_shared<bool>(false);
-  app.add_option("config", options->path, "Run configuration (TOML)")->required()->check(CLI::ExistingFile);
+  app.add_option("config", options->path,
+                 "Run configuration (TOML); without it the embedded default runs: 64-atom silicon at 1200 K, "
+                 "Stillinger-Weber reference, NNP surrogate learned from scratch (examples/silicon/slhmc.toml)")
+      ->check(CLI::ExistingFile);
+  auto print_default = std::make_shared<bool>(false);
+  app.add_flag("--print-default", *print_default, "Print the embedded default config and exit");
   options->add_to(app);
   app.add_flag("--restart", *restart, "Continue the run in the output directory from its checkpoint");
   app.add_flag("--dry-run", *dry_run, "Validate the configuration and print the plan");
-  return [=] { return run_slhmc(*options, *restart, *dry_run); };
+  return [=] {
+    if (*print_default) {
+      std::fputs(kDefaultConfig, stdout);
+      return 0;
+    }
+    return run_slhmc(*options, *restart, *dry_run);
+  };
 }
 
 const CommandRegistration reg("run", "Sample the reference ensemble with self-learning hybrid Monte Carlo", setup);

@@ -38,9 +38,17 @@ ClientProcess::ClientProcess(ProcessSpec spec) : spec_(std::move(spec)) {
     log_path_ = std::filesystem::path(spec_.log_file).is_absolute()
                     ? spec_.log_file
                     : (std::filesystem::path(spec_.directory) / spec_.log_file).string();
-  // Everything the child needs is prepared before fork (no allocation after it).
+  // Everything the child needs is prepared before fork: after it, in a process
+  // with other threads, only async-signal-safe calls are allowed (no malloc).
   std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    if (!spec_.environment.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+  }
   for (const auto& [k, v] : spec_.environment) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const int log_fd = log_path_.empty() ? ::open("/dev/null", O_WRONLY | O_CLOEXEC)
                                        : ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw EngineError("client program: cannot open its log " + log_path_ + ": " + std::strerror(errno));
@@ -53,12 +61,11 @@ ClientProcess::ClientProcess(ProcessSpec spec) : spec_(std::move(spec)) {
   if (pid_ == 0) {
     ::setpgid(0, 0);  // its own group, so that stop() reaches its children (mpirun, ...)
     if (::chdir(spec_.directory.c_str()) != 0) ::_exit(126);
-    for (auto& e : env_strings) ::putenv(e.data());
     ::dup2(log_fd, 1);
     ::dup2(log_fd, 2);
     const int null_in = ::open("/dev/null", O_RDONLY);
     if (null_in >= 0) ::dup2(null_in, 0);
-    ::execv("/bin/sh", const_cast<char* const*>(argv));
+    ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
     ::_exit(127);
   }
   ::setpgid(pid_, pid_);  // also from the parent, so the group exists before any stop()

@@ -1,6 +1,8 @@
 // The i-PI client loop (see ipi_client.hpp).
 #include "slhmc/engines/ipi_client.hpp"
 
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "slhmc/core/error.hpp"
@@ -40,6 +42,17 @@ std::string evaluate(ForceProvider& provider, const Frame& shape, const PosData&
   return encode_forceready(r.energy, r.forces, r.has_virial ? r.virial : Mat3{}, r.extras, units);
 }
 
+// i-PI 3.3 announces batched evaluation ("batch_size:N" in the INIT text) and
+// then sends N structures per POSDATA, a layout this client does not read.
+void refuse_batches(const std::string& init_text) {
+  const auto pos = init_text.find("batch_size:");
+  if (pos == std::string::npos) return;
+  const long n = std::strtol(init_text.c_str() + pos + 11, nullptr, 10);
+  if (n != 1)
+    throw EngineError("i-PI client: the server asks for batches (\"" + init_text +
+                      "\"), which slhmc serve does not support; use batch_size 1 in i-PI's <ffsocket>");
+}
+
 }  // namespace
 
 ClientSummary serve_ipi(ForceProvider& provider, const Frame& shape, const ClientOptions& options) {
@@ -53,7 +66,7 @@ ClientSummary serve_ipi(ForceProvider& provider, const Frame& shape, const Clien
     if (h == "STATUS") {
       s.write_all(header(!have_init ? "NEEDINIT" : !answer.empty() ? "HAVEDATA" : "READY"));
     } else if (h == "INIT") {
-      read_init(s);
+      refuse_batches(read_init(s).text);
       have_init = true;
     } else if (h == "POSDATA") {
       const PosData d = read_posdata(s, static_cast<std::int32_t>(shape.size()), options.units);

@@ -24,6 +24,16 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+// Positions wrapped into the cell along its periodic directions. LAMMPS's
+// fix ipi silently computes wrong energies for atoms outside its box; for a
+// periodic system wrapping changes no energy, force or virial.
+std::vector<Vec3> wrapped_positions(const Frame& frame) {
+  if (!frame.cell.any_periodic() || !frame.cell.is_invertible()) return frame.positions;
+  std::vector<Vec3> out(frame.positions.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = frame.cell.wrap(frame.positions[i]);
+  return out;
+}
+
 void expect(const std::string& got, const char* wanted, const char* when) {
   if (got != wanted)
     throw EngineError(std::string("i-PI: expected ") + wanted + " " + when + ", the client sent " + got);
@@ -143,7 +153,7 @@ ComputeResult IpiProvider::exchange(const Frame& frame, const ComputeRequest& re
   // 2. Positions; 3. STATUS until HAVEDATA (a busy client answers when done).
   // The first STATUS goes out in the same write as POSDATA: every client reads
   // a byte stream, and this saves waking the client twice per call.
-  std::string posdata = encode_posdata(frame.cell.matrix(), frame.positions, o.units);
+  std::string posdata = encode_posdata(frame.cell.matrix(), wrapped_positions(frame), o.units);
   posdata += header("STATUS");
   s.write_all(posdata);
   for (bool first = true;; first = false) {

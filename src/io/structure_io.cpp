@@ -86,6 +86,7 @@ struct StructureReader::Impl {
   ReadOptions options;
   bool first = true;
   bool done = false;
+  std::size_t frame_line = 0;  // first line read for the frame last returned
   Impl(std::unique_ptr<std::ifstream> f, std::istream& in, std::string source, StructureFormat fmt, ReadOptions opt)
       : file(std::move(f)), reader(in, std::move(source)), format(fmt), options(std::move(opt)) {}
 };
@@ -112,11 +113,14 @@ StructureReader::StructureReader(std::istream& in, std::string source_name, Read
 }
 
 StructureReader::~StructureReader() = default;
+std::size_t StructureReader::frame_line() const { return impl_ ? impl_->frame_line : 0; }
+const std::string& StructureReader::source() const { return impl_->reader.source(); }
 StructureReader::StructureReader(StructureReader&&) noexcept = default;
 
 std::optional<LabelledFrame> StructureReader::next() {
   if (!impl_ || impl_->done) return std::nullopt;
   Impl& m = *impl_;
+  m.frame_line = m.reader.line() + 1;
   std::optional<LabelledFrame> frame;
   switch (m.format) {
     case StructureFormat::extxyz: frame = io_detail::read_extxyz_frame(m.reader, m.options); break;

@@ -60,6 +60,7 @@ class Lines {
     return {real(in, what), real(in, what), real(in, what)};
   }
   std::size_t line() const { return pos_; }
+  bool has_more() const { return pos_ < lines_.size(); }
   const std::string& source() const { return source_; }
 
  private:
@@ -107,6 +108,9 @@ std::string serialize_checkpoint(const Checkpoint& c) {
   }
   out << "logs " << c.log_sizes.size() << '\n';
   for (const auto& [name, size] : c.log_sizes) out << "log " << name << ' ' << size << '\n';
+  if (c.model_file.find_first_of(" \t\n") != std::string::npos)
+    throw Error("checkpoint: the model file name '" + c.model_file + "' contains white space");
+  out << "model " << c.model_version << ' ' << (c.model_file.empty() ? "-" : c.model_file) << '\n';
   const std::string body = out.str();
   char sum[40];
   std::snprintf(sum, sizeof sum, "%016" PRIx64, fnv1a64(body));
@@ -219,6 +223,13 @@ Checkpoint parse_checkpoint(const std::string& text, const std::string& source) 
       const auto name = in.read<std::string>(f, "a log name");
       c.log_sizes[name] = in.read<std::int64_t>(f, "a log size");
     }
+  }
+  if (in.has_more()) {  // absent in checkpoints written before models were swapped in runs
+    auto l = in.next("model");
+    c.model_version = in.read<long long>(l, "the model version");
+    c.model_file = in.read<std::string>(l, "the model file");
+    if (c.model_file == "-") c.model_file.clear();
+    if (c.model_version < 0) throw ParseError(source, in.line(), "the model version must be >= 0");
   }
   return c;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "slhmc/analysis/chain_statistics.hpp"
@@ -16,7 +17,7 @@ namespace slhmc::sampling {
 namespace {
 const char* kTrialsHeader =
     "trial,move,accepted,delta_H_eV,delta_K_eV,delta_V_ref_eV,delta_V_sur_eV,delta_eV,potential_eV,volume_A3,"
-    "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference\n";
+    "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference,phase\n";
 
 std::string fmt(double x) {
   char buf[40];
@@ -71,14 +72,16 @@ SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider
 SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOptions options, std::string directory,
                    Checkpoint cp, bool fresh)
     : reference_(reference),
-      surrogate_(surrogate),
+      surrogate_(&surrogate),
       options_(options),
       dir_(std::move(directory)),
       hmc_(options.hmc),
       volume_(options.volume_move_fraction > 0 ? options.volume : VolumeMoveOptions{}),
       state_(std::move(cp.state)),
       window_trials_(cp.tuning_window_trials),
-      window_accepted_(cp.tuning_window_accepted) {
+      window_accepted_(cp.tuning_window_accepted),
+      model_version_(fresh ? options.model_version : cp.model_version),
+      model_file_(fresh ? std::string() : cp.model_file) {
   hmc_.set_trajectory(cp.n_md, cp.dt_fs);
   auto size_of = [&](const std::string& name) -> std::int64_t {
     if (fresh) return 0;
@@ -93,7 +96,10 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
     trials_.append(kTrialsHeader);
     // The initial configuration's reference evaluation is a sample too.
     samples_.append(extxyz_text(state_.frame, &state_.reference,
-                                {{"trial", "0"}, {"accepted", "T"}, {"move", "initial"}, {"model_version", "0"}}));
+                                {{"trial", "0"},
+                                 {"accepted", "T"},
+                                 {"move", "initial"},
+                                 {"model_version", std::to_string(model_version_)}}));
     samples_.sync();
     checkpoint();
   }
@@ -116,6 +122,8 @@ void SlhmcRun::checkpoint() {
   c.tuning_window_trials = window_trials_;
   c.tuning_window_accepted = window_accepted_;
   c.log_sizes = {{"trials.csv", trials_.size()}, {"samples.xyz", samples_.size()}, {"chain.xyz", chain_.size()}};
+  c.model_version = model_version_;
+  c.model_file = model_file_;
   save_checkpoint(dir_ + "/checkpoint", c);
 }
 
@@ -126,20 +134,27 @@ void SlhmcRun::record(const TrialRecord& rec) {
                                 {{"trial", std::to_string(rec.trial)},
                                  {"accepted", rec.accepted ? "T" : "F"},
                                  {"move", rec.move},
-                                 {"model_version", std::to_string(options_.model_version)}}));
+                                 {"model_version", std::to_string(model_version_)}}));
     samples_.sync();
   }
   std::ostringstream line;
   line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
        << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
        << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << hmc_.options().n_md << ','
-       << fmt(hmc_.options().dt_fs) << ',' << options_.model_version << ',' << fmt(rec.seconds_trajectory) << ','
-       << fmt(rec.seconds_reference) << '\n';
+       << fmt(hmc_.options().dt_fs) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
+       << fmt(rec.seconds_reference) << ',' << phase_ << '\n';
   trials_.append(line.str());
   if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0)
     chain_.append(extxyz_text(state_.frame, &state_.reference,
                               {{"trial", std::to_string(rec.trial)},
-                               {"model_version", std::to_string(options_.model_version)}}));
+                               {"model_version", std::to_string(model_version_)}}));
+}
+
+void SlhmcRun::set_surrogate(ForceProvider& surrogate, long long model_version, std::string model_file) {
+  if (model_version < model_version_) throw Error("model versions must not decrease");
+  surrogate_ = &surrogate;
+  model_version_ = model_version;
+  model_file_ = std::move(model_file);
 }
 
 void SlhmcRun::maybe_tune() {
@@ -161,13 +176,14 @@ void SlhmcRun::run(const Observer& observer) {
     // The move type is drawn from the chain's own stream, so restarts stay in step.
     const bool volume_move = options_.volume_move_fraction > 0 && state_.rng.uniform() < options_.volume_move_fraction;
     const TrialRecord rec =
-        volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, surrogate_, reference_);
+        volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, *surrogate_, reference_);
     if (!volume_move) {
       ++window_trials_;
       window_accepted_ += rec.accepted;
     }
     record(rec);
     maybe_tune();
+    if (between_trials_) between_trials_(*this);
     if (state_.trials % options_.checkpoint_interval == 0 || state_.trials == options_.trials) checkpoint();
     if (observer) observer(rec, state_);
   }
@@ -182,6 +198,7 @@ std::string SlhmcRun::write_summary() const {
   std::vector<double> potential, volume;
   std::uint64_t md = 0, md_acc = 0, vol = 0, vol_acc = 0;
   std::vector<double> delta;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_phase;  // phase → (HMC trials, accepted)
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     std::stringstream ss(line);
@@ -189,6 +206,11 @@ std::string SlhmcRun::write_summary() const {
     while (std::getline(ss, tok, ',')) f.push_back(tok);
     if (f.size() < 10) continue;
     const bool acc = f[2] == "1";
+    if (f.size() > 15 && f[1] != "volume") {
+      auto& [n, a] = by_phase[f[15]];
+      ++n;
+      a += acc;
+    }
     if (f[1] == "volume") {
       ++vol;
       vol_acc += acc;
@@ -205,6 +227,11 @@ std::string SlhmcRun::write_summary() const {
   s << "trials: " << potential.size() << " (" << md << " HMC, " << vol << " volume)\n";
   s << "reference evaluations: " << potential.size() + 1 << "\n";
   if (md) s << "HMC acceptance: " << fmt(static_cast<double>(md_acc) / md) << "\n";
+  if (by_phase.size() > 1 || (by_phase.size() == 1 && by_phase.begin()->first != "fixed"))
+    for (const auto& [phase, c] : by_phase)
+      s << "  in the " << phase << " phase: " << fmt(static_cast<double>(c.second) / c.first) << " of " << c.first
+        << " trials\n";
+  if (model_version_ > 0) s << "surrogate model version at the end: " << model_version_ << "\n";
   if (vol) s << "volume-move acceptance: " << fmt(static_cast<double>(vol_acc) / vol) << "\n";
   if (!delta.empty()) {
     double m = 0, m2 = 0;

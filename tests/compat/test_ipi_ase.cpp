@@ -1,7 +1,8 @@
 // The i-PI server and client against ASE 3.22 (python3-ase): ASE's own
 // SocketClient with EMT through our server equals EMT called directly, for a
 // triclinic Cu cell, over UNIX and TCP, with one and with two clients at
-// once; `slhmc serve` driven by ASE's SocketIOCalculator equals our provider.
+// once; `slhmc serve` driven by ASE's SocketIOCalculator equals our provider
+// and, with an aenet model, `slhmc predict`.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -32,6 +33,15 @@ void write_frames(const std::string& path, const std::vector<Frame>& frames) {
 
 std::vector<test::PythonResult> emt_direct(const std::string& xyz, const TempDir& dir) {
   return test::run_python_json(test::kSystemPython + " " + test::ipi_client_script("ase_emt_direct.py") + " " + xyz, dir);
+}
+
+// `slhmc serve` options for ASE's constants.
+std::string ase_constants_options() {
+  const auto units = test::ase_units();
+  char constants[128];
+  std::snprintf(constants, sizeof constants, " --bohr-angstrom %.17g --hartree-ev %.17g", units.bohr_angstrom,
+                units.hartree_ev);
+  return constants;
 }
 
 ipi::ServerOptions ase_emt_server(const TempDir& dir, const std::string& xyz, bool tcp) {
@@ -127,13 +137,9 @@ TEST(IpiAse, ServeDrivenBySocketIoCalculatorEqualsProviderDirectly) {
   const std::string potential = dir.file("potential.toml");
   test::write_text(potential, "[potential]\ntype = \"eam\"\nfile = \"" + eam_file + "\"\n");
   const std::string name = test::unique_socket_name("serve");
-  const auto units = test::ase_units();
-  char constants[128];
-  std::snprintf(constants, sizeof constants, " --bohr-angstrom %.17g --hartree-ev %.17g", units.bohr_angstrom,
-                units.hartree_ev);
   const auto through_socket = test::run_python_json(
       test::kSystemPython + " " + test::ipi_client_script("ase_drive_serve.py") + " " + xyz + " " + name + " " +
-          exe + " serve --potential-config " + potential + " --structure " + xyz + " --ipi " + name + constants,
+          exe + " serve --potential-config " + potential + " --structure " + xyz + " --ipi " + name + ase_constants_options(),
       dir);
   ProviderContext context;
   const auto eam = make_provider(Config::from_file(potential).section("potential"), context);
@@ -142,6 +148,33 @@ TEST(IpiAse, ServeDrivenBySocketIoCalculatorEqualsProviderDirectly) {
     ComputeRequest request;
     request.virial = true;
     expect_same(eam->compute(frames[k], request), through_socket[k], 1e-10);
+  }
+}
+
+TEST(IpiAse, ServedNnpEqualsSlhmcPredict) {
+  REQUIRE_ASE();
+  SLHMC_REQUIRE_EXE(exe);
+  SLHMC_REQUIRE_SHARED(root, "reference/aenet");
+  const std::string model = root + "/chebyshev_pytorch/predict.in";
+  TempDir dir;
+  const Frame anatase = read_structure(root + "/structures/anatase_conv.xsf").frame;
+  const std::string xyz = dir.file("tio2.xyz");
+  write_frames(xyz, {anatase, test::perturbed(anatase, 0.1, 3)});
+  std::string out;
+  ASSERT_EQ(test::run_command(exe + " predict --model " + model + " " + xyz + " -o " + dir.file("predicted.xyz"), &out), 0)
+      << out;
+  const auto predicted = read_structures(dir.file("predicted.xyz"));
+  const std::string name = test::unique_socket_name("servennp");
+  const auto through_socket = test::run_python_json(
+      test::kSystemPython + " " + test::ipi_client_script("ase_drive_serve.py") + " " + xyz + " " + name + " " + exe +
+          " serve --model " + model + " --structure " + xyz + " --ipi " + name + ase_constants_options(),
+      dir);
+  ASSERT_EQ(through_socket.size(), predicted.size());
+  for (std::size_t k = 0; k < predicted.size(); ++k) {
+    const Labels& l = predicted[k].labels;
+    EXPECT_NEAR(through_socket[k].energy, *l.energy, 1e-10 * std::abs(*l.energy));
+    EXPECT_LT(test::relative_force_difference(through_socket[k].forces, *l.forces), 1e-10);
+    EXPECT_LT(test::relative_matrix_difference(through_socket[k].virial, *l.virial), 1e-10);
   }
 }
 

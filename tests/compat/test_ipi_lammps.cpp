@@ -29,6 +29,11 @@ void check_lammps_sw(const ipi::AtomicUnits& units, double tolerance) {
     frames.push_back(to_lammps_orientation(LabelledFrame{
         test::perturbed(test::strained(test::diamond_frame(5.431, 2, 14, 14), test::triclinic_strain()), 0.1, seed),
         {}, {}}).frame);
+  // Positions need not be wrapped: move some atoms by lattice vectors.
+  Frame unwrapped = frames[1];
+  for (std::size_t i = 0; i < unwrapped.size(); i += 3)
+    unwrapped.positions[i] += unwrapped.cell.image_shift({static_cast<int>(i % 2) ? 1 : -1, 0, i % 5 == 0 ? 2 : -1});
+  frames.push_back(unwrapped);
   write_structures(dir.file("si.data"), {LabelledFrame{frames[0], {}, {}}}, StructureFormat::lammps_data);
   const std::string name = test::unique_socket_name("lammps");
   test::write_text(dir.file("in.lmp"), "units metal\natom_style atomic\natom_modify map array\nboundary p p p\n"

@@ -67,6 +67,21 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
+std::string trials_without_timings(const std::string& run_dir) {
+  std::istringstream in(read_text(run_dir + "/trials.csv"));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    // Columns 13 and 14 (0-based) are seconds_trajectory and seconds_reference.
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) f.push_back(tok);
+    for (std::size_t k = 0; k < f.size(); ++k)
+      if (k != 13 && k != 14) out += f[k] + (k + 1 < f.size() ? "," : "\n");
+  }
+  return out;
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;

@@ -53,6 +53,9 @@ double max_force_error(ForceProvider& provider, const Frame& frame, double h = 1
 // Largest |analytic − numerical| over the virial components W_ab = −∂E/∂ε_ab (eV), step h.
 double max_virial_error(ForceProvider& provider, const Frame& frame, double h = 1e-6);
 
+// A run directory's trials.csv without the wall-time columns (which differ between runs).
+std::string trials_without_timings(const std::string& run_dir);
+
 // Random frame: n atoms of the given species uniformly in the cell, no two closer than min_dist.
 Frame random_frame(const Cell& cell, std::size_t n, const std::vector<int>& species, double min_dist,
                    unsigned seed);

@@ -45,15 +45,6 @@ pressure_GPa = 0.05
 directory = "run"
 )";
 
-std::string csv_without_timings(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, out;
-  while (std::getline(in, line)) {
-    for (int k = 0; k < 2; ++k) line = line.substr(0, line.rfind(','));
-    out += line + "\n";
-  }
-  return out;
-}
 
 TEST(CliRun, DryRunRunRestartAndReport) {
   SLHMC_REQUIRE_EXE(exe);
@@ -72,7 +63,7 @@ TEST(CliRun, DryRunRunRestartAndReport) {
             0)
       << out;
   ASSERT_EQ(test::run_command(cd + exe + " run run.toml --set output.directory=\"split\" --restart", &out), 0) << out;
-  EXPECT_TRUE(csv_without_timings(tmp.file("run/trials.csv")) == csv_without_timings(tmp.file("split/trials.csv")));
+  EXPECT_TRUE(test::trials_without_timings(tmp.file("run")) == test::trials_without_timings(tmp.file("split")));
   EXPECT_TRUE(test::read_text(tmp.file("run/samples.xyz")) == test::read_text(tmp.file("split/samples.xyz")));
   EXPECT_EQ(read_structures(tmp.file("run/samples.xyz")).size(), 41u);
 
@@ -104,6 +95,24 @@ TEST(CliRun, ConfigErrorsNameTheKey) {
   EXPECT_NE(out.find("sampler.trials"), std::string::npos) << out;
   EXPECT_NE(test::run_command(cd + exe + " run run.toml --restart", &out), 0);  // nothing to restart
   EXPECT_NE(out.find("checkpoint"), std::string::npos) << out;
+}
+
+// The main job: the embedded default is the silicon example, and its plan names the learned surrogate.
+TEST(CliRun, EmbeddedDefaultIsTheSiliconExample) {
+  SLHMC_REQUIRE_EXE(exe);
+  std::string out;
+  ASSERT_EQ(test::run_command(exe + " run --print-default", &out), 0) << out;
+  EXPECT_EQ(out, test::read_text(std::string(SLHMC_SOURCE_DIR) + "/examples/silicon/slhmc.toml"));
+  test::TempDir tmp;
+  ASSERT_EQ(test::run_command("cd " + tmp.path().string() + " && " + exe + " run --dry-run", &out), 0) << out;
+  EXPECT_NE(out.find("NNP learned on the fly, from scratch"), std::string::npos) << out;
+  EXPECT_NE(out.find("frozen after trial 400"), std::string::npos) << out;
+  // Learning settings are checked like every other key.
+  EXPECT_NE(test::run_command("cd " + tmp.path().string() + " && " + exe + " run --dry-run --set training.epochz=3", &out), 0);
+  EXPECT_NE(out.find("training.epochz"), std::string::npos) << out;
+  EXPECT_NE(test::run_command("cd " + tmp.path().string() + " && " + exe +
+                                  " run --dry-run --set training.optimizer.epochs=3", &out), 0);
+  EXPECT_NE(out.find("training.optimizer.epochs"), std::string::npos) << out;
 }
 
 }  // namespace

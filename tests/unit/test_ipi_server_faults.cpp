@@ -63,17 +63,22 @@ TEST(IpiServerFaults, CorrectClientGivesTheHarmonicAnswerInEv) {
   ComputeRequest request;
   request.virial = true;
   const ComputeResult r = p[0]->compute(f, request);
-  // E = ½ Σ r² in Hartree and Bohr; F = −r; W_ab = −Σ r_a r_b.
+  // E = ½ Σ r² in Hartree and Bohr; F = −r; W_ab = −Σ r_a r_b, for the
+  // positions as sent: wrapped into the cell (one atom of small_frame is outside).
   const double b = units::kBohrToAngstrom, ha = units::kHartreeToEv;
   double e = 0;
   Mat3 w{};
-  for (const Vec3& x : f.positions) {
+  std::size_t outside = 0;
+  for (const Vec3& r0 : f.positions) {
+    const Vec3 x = f.cell.wrap(r0);
+    outside += norm(x - r0) > 1e-9;
     e += 0.5 * norm2(x) / (b * b) * ha;
     w += (-ha / (b * b)) * outer(x, x);
   }
+  EXPECT_GT(outside, 0u);
   EXPECT_NEAR(r.energy, e, 1e-12 * e);
   for (std::size_t i = 0; i < f.size(); ++i)
-    for (int k = 0; k < 3; ++k) EXPECT_NEAR(r.forces[i][k], -f.positions[i][k] / b * ha / b, 1e-12);
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(r.forces[i][k], -f.cell.wrap(f.positions[i])[k] / b * ha / b, 1e-12);
   ASSERT_TRUE(r.has_virial);
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) EXPECT_NEAR(r.virial[i][j], w[i][j], 1e-11);
@@ -188,18 +193,20 @@ TEST(IpiServerFaults, RetriesRestartTheClientAndRedoTheEvaluation) {
   EXPECT_NE(e.find("gave up after 2 retries"), std::string::npos) << e;
 }
 
-TEST(IpiServerFaults, ClientThatCannotStartSaysWhy) {
+TEST(IpiServerFaults, ClientThatCannotStartSaysWhyWithItsEnvironmentAndDirectory) {
   TempDir dir;
   ServerOptions o;
   o.address.name = test::unique_socket_name("nostart");
   o.connect_timeout_s = 20;
-  o.launch = ClientLaunch{"echo 'pw.x: cannot read input' >&2; exit 7", dir.path().string(), {}, "client.log"};
+  o.launch = ClientLaunch{"echo \"pw.x: cannot read $INPUT_NAME in $(pwd)\" >&2; exit 7", (dir.path() / "client-{index}").string(),
+                          {{"INPUT_NAME", "si.pwi"}}, "client.log"};
   auto p = make_ipi_providers(o, 1);
   const auto t0 = std::chrono::steady_clock::now();
   const std::string e = error_of(*p[0], small_frame());
   EXPECT_LT(seconds_since(t0), 3.0);
   EXPECT_NE(e.find("exited with status 7"), std::string::npos) << e;
-  EXPECT_NE(e.find("pw.x: cannot read input"), std::string::npos) << e;
+  // Its environment and its own working directory ({index} expanded, created) were used.
+  EXPECT_NE(e.find("pw.x: cannot read si.pwi in " + (dir.path() / "client-0").string()), std::string::npos) << e;
 }
 
 TEST(IpiServerFaults, NoClientWithinTheConnectTimeLimit) {

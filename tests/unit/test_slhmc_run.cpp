@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/structure_io.hpp"
@@ -38,16 +39,6 @@ RunOptions options(std::uint64_t trials) {
   return o;
 }
 
-// trials.csv without the wall-time columns (which differ between runs).
-std::string trials_without_timings(const std::string& dir) {
-  std::ifstream in(dir + "/trials.csv");
-  std::string line, out;
-  while (std::getline(in, line)) {
-    for (int k = 0; k < 2; ++k) line = line.substr(0, line.rfind(','));
-    out += line + "\n";
-  }
-  return out;
-}
 }  // namespace
 
 TEST(SlhmcRun, WritesLogsAndSummary) {
@@ -89,7 +80,7 @@ TEST(SlhmcRun, RestartContinuesChainExactlyEvenAfterCrashMidTrial) {
   // Compared as booleans: on failure the files are in the temporary directory (SLHMC_KEEP_TEMP=1).
   EXPECT_TRUE(test::read_text(tmp.file("a/samples.xyz")) == test::read_text(tmp.file("b/samples.xyz")));
   EXPECT_TRUE(test::read_text(tmp.file("a/chain.xyz")) == test::read_text(tmp.file("b/chain.xyz")));
-  EXPECT_TRUE(trials_without_timings(tmp.file("a")) == trials_without_timings(tmp.file("b")));
+  EXPECT_TRUE(test::trials_without_timings(tmp.file("a")) == test::trials_without_timings(tmp.file("b")));
   const Checkpoint ca = load_checkpoint(tmp.file("a/checkpoint"));
   const Checkpoint cb = load_checkpoint(tmp.file("b/checkpoint"));
   EXPECT_EQ(ca.state.frame.positions, cb.state.frame.positions);

@@ -61,6 +61,10 @@ class StructureReader {
   StructureReader(StructureReader&&) noexcept;
   // The next frame, or nullopt at the end of the input.
   std::optional<LabelledFrame> next();
+  // Where the frame last returned by next() starts (its first line, blank lines
+  // before it included), for messages about a frame's content; 0 before next().
+  std::size_t frame_line() const;
+  const std::string& source() const;
 
  private:
   struct Impl;

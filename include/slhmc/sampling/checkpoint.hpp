@@ -21,6 +21,10 @@ struct Checkpoint {
   std::uint64_t tuning_window_trials = 0;
   std::uint64_t tuning_window_accepted = 0;
   std::map<std::string, std::int64_t> log_sizes;  // file name → bytes at checkpoint time
+  // The surrogate in use: its model version and file (relative to the run directory; empty for a
+  // surrogate from the config, e.g. a classical potential or a fixed model).
+  long long model_version = 0;
+  std::string model_file;
 };
 
 std::string serialize_checkpoint(const Checkpoint& checkpoint);

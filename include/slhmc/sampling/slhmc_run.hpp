@@ -1,7 +1,7 @@
 // One SLHMC walker run: trials (HMC on the surrogate, volume moves for NPT)
 // accepted on the reference, with everything a user needs in a run directory:
 //
-//   trials.csv    one line per trial (ΔH, ΔK, ΔV_ref, ΔV_sur, δ, volume, model version, timings)
+//   trials.csv    one line per trial (ΔH, ΔK, ΔV_ref, ΔV_sur, δ, volume, model version, timings, phase)
 //   samples.xyz   every reference evaluation (REF_energy/REF_forces/REF_virials), append-only, synced
 //   chain.xyz     the chain's state every `chain_interval` trials
 //   checkpoint    the exact state (atomic, previous kept as checkpoint.prev)
@@ -40,7 +40,7 @@ struct RunOptions {
   int chain_interval = 1;            // write the chain state every this many trials (0: never)
   int checkpoint_interval = 1;       // checkpoint every this many trials
   TuningOptions tuning;
-  int model_version = 0;             // recorded with every trial (the surrogate's version)
+  long long model_version = 0;       // the initial surrogate's version (recorded with every trial)
   void validate() const;
 };
 
@@ -54,10 +54,25 @@ class SlhmcRun {
                                            std::string directory);
 
   using Observer = std::function<void(const TrialRecord&, const ChainState&)>;
+  // Called after each trial is logged and before the checkpoint: the one place where the
+  // surrogate may be replaced (set_surrogate), so that no trajectory ever sees two models.
+  using BetweenTrials = std::function<void(SlhmcRun&)>;
+  void set_between_trials(BetweenTrials hook) { between_trials_ = std::move(hook); }
   // Runs until options.trials trials have been made; calls `observer` after each trial.
   void run(const Observer& observer = {});
   const ChainState& state() const { return state_; }
   int n_md() const { return hmc_.options().n_md; }
+  const std::string& directory() const { return dir_; }
+  // Replaces the surrogate (only between trials; `surrogate` must outlive its use). `model_file`
+  // (relative to the run directory) is what a restart must load; recorded in the checkpoint.
+  void set_surrogate(ForceProvider& surrogate, long long model_version, std::string model_file);
+  long long model_version() const { return model_version_; }
+  // The phase recorded with each trial (trials.csv column `phase`): "fixed" for a surrogate that
+  // never changes, "learning" while it is retrained, "production" once it is frozen.
+  void set_phase(std::string phase) { phase_ = std::move(phase); }
+  const std::string& model_file() const { return model_file_; }
+  // The samples log's size now (for readers that must stop at what the checkpoint covers).
+  std::int64_t samples_size() const { return samples_.size(); }
   // Writes summary.txt from the run's logs (also called at the end of run()).
   std::string write_summary() const;
 
@@ -69,7 +84,7 @@ class SlhmcRun {
   void checkpoint();
 
   ForceProvider& reference_;
-  ForceProvider& surrogate_;
+  ForceProvider* surrogate_;
   RunOptions options_;
   std::string dir_;
   HmcMove hmc_;
@@ -77,6 +92,10 @@ class SlhmcRun {
   ChainState state_;
   std::uint64_t window_trials_ = 0, window_accepted_ = 0;
   AppendOnlyFile trials_, samples_, chain_;
+  long long model_version_ = 0;
+  std::string model_file_;
+  std::string phase_ = "fixed";
+  BetweenTrials between_trials_;
 };
 
 }  // namespace slhmc::sampling

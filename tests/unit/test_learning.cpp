@@ -1,0 +1,127 @@
+// Learning on the fly inside a walker: the surrogate is retrained between
+// trials (versions rise, each trial records the model it used), a production
+// phase freezes it, and a run restarted from its checkpoint trains the very
+// same models and continues the chain bit for bit.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "slhmc/core/lattice_builder.hpp"
+#include "slhmc/core/rng.hpp"
+#include "slhmc/forces/registry.hpp"
+#include "slhmc/learning/learning_surrogate.hpp"
+#include "slhmc/sampling/slhmc_run.hpp"
+#include "test_support.hpp"
+
+using namespace slhmc;
+
+namespace {
+
+#define REQUIRE_SW()                                                   \
+  if (!std::filesystem::exists("/usr/share/lammps/potentials/Si.sw")) \
+  GTEST_SKIP() << "LAMMPS potential file Si.sw not installed (Debian lammps-data)"
+
+std::unique_ptr<ForceProvider> stillinger_weber() {
+  const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
+  return make_provider(c.section("p"), ProviderContext{});
+}
+
+Frame silicon() {
+  Frame f = build_crystal("diamond", "Si", 5.431, {1, 1, 1});
+  Rng rng(5);
+  rattle(f, 0.05, rng);
+  return f;
+}
+
+learning::LearningOptions learning_options() {
+  learning::LearningOptions o;
+  o.retrain_interval = 8;
+  o.production_after = 24;
+  o.epochs = 5;
+  o.first_epochs = 20;
+  o.bootstrap_md_steps = 6;
+  o.temperature_K = 1000;
+  o.seed = 3;
+  o.spec.chebyshev = {4.0, 6, 3.5, 3};
+  o.spec.hidden = {6, 6};
+  o.train.batch_size = 4;
+  o.train.optimizer.learning_rate = 3e-3;
+  o.train.threads = 1;
+  return o;
+}
+
+sampling::RunOptions run_options(std::uint64_t trials) {
+  sampling::RunOptions o;
+  o.hmc.temperature_K = 1000;
+  o.hmc.n_md = 5;
+  o.hmc.dt_fs = 1.0;
+  o.trials = trials;
+  o.seed = 3;
+  o.chain_interval = 4;
+  return o;
+}
+
+void run_trials(const std::string& dir, std::uint64_t trials, bool restart) {
+  auto reference = stillinger_weber();
+  std::unique_ptr<learning::LearningSurrogate> learner =
+      restart ? learning::LearningSurrogate::resume(learning_options(), dir)
+              : learning::LearningSurrogate::start(learning_options(), dir, silicon(), *reference);
+  sampling::RunOptions o = run_options(trials);
+  o.model_version = learner->version();
+  std::unique_ptr<sampling::SlhmcRun> run =
+      restart ? sampling::SlhmcRun::restart(*reference, learner->provider(), o, dir)
+              : std::make_unique<sampling::SlhmcRun>(silicon(), *reference, learner->provider(), o, dir);
+  learner->attach(*run);
+  run->run();
+}
+
+}  // namespace
+
+TEST(LearningSurrogate, RetrainsBetweenTrialsAndFreezesInProduction) {
+  REQUIRE_SW();
+  test::TempDir tmp;
+  const std::string dir = tmp.file("run");
+  run_trials(dir, 40, false);
+  // Model 1 from scratch, then retrained after trials 8, 16, 24; frozen afterwards.
+  for (int v = 1; v <= 4; ++v) EXPECT_TRUE(std::filesystem::exists(dir + "/models/model-v" + std::to_string(v) + ".nnp")) << v;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/models/model-v5.nnp"));
+  const std::string trials = test::trials_without_timings(dir);
+  std::istringstream in(trials);
+  std::string line;
+  std::getline(in, line);
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const std::string version = line.substr(0, line.rfind(','));
+    const std::string v = version.substr(version.rfind(',') + 1);
+    const std::string phase = line.substr(line.rfind(',') + 1);
+    const int expected = n <= 8 ? 1 : n <= 16 ? 2 : n <= 24 ? 3 : 4;
+    EXPECT_EQ(v, std::to_string(expected)) << "trial " << n;
+    EXPECT_EQ(phase, n <= 24 ? "learning" : "production") << "trial " << n;
+  }
+  EXPECT_EQ(n, 40);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/bootstrap.xyz"));
+}
+
+TEST(LearningSurrogate, RestartTrainsTheSameModelsAndContinuesExactly) {
+  REQUIRE_SW();
+  test::TempDir tmp;
+  run_trials(tmp.file("straight"), 30, false);
+  run_trials(tmp.file("split"), 13, false);
+  run_trials(tmp.file("split"), 30, true);
+  EXPECT_TRUE(test::trials_without_timings(tmp.file("straight")) == test::trials_without_timings(tmp.file("split")));
+  EXPECT_EQ(test::read_text(tmp.file("straight/samples.xyz")), test::read_text(tmp.file("split/samples.xyz")));
+  for (int v = 1; v <= 4; ++v) {
+    const std::string name = "/models/model-v" + std::to_string(v) + ".nnp";
+    // The same weights; only the creation time in the header may differ.
+    auto strip = [](std::string text) {
+      std::string out;
+      std::istringstream in(text);
+      std::string line;
+      while (std::getline(in, line))
+        if (line.rfind("created", 0) != 0 && line.rfind("checksum", 0) != 0) out += line + "\n";
+      return out;
+    };
+    EXPECT_EQ(strip(test::read_text(tmp.file("straight") + name)), strip(test::read_text(tmp.file("split") + name))) << name;
+  }
+}
