@@ -8,7 +8,8 @@ build_packages=(build-essential cmake pkg-config git libxtb-dev xtb
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   lammps-data)  # the potential files (Si.sw, ...) the examples and the main job use
-test_packages=(python3 python3-numpy python3-ase python3-venv lammps clang libclang-rt-14-dev)
+test_packages=(python3 python3-numpy python3-ase python3-venv lammps clang libclang-rt-14-dev
+  quantum-espresso quantum-espresso-data cp2k)
 # Python packages that Debian lacks go into this venv (with Debian's numpy and ASE visible).
 test_venv=/opt/slhmc-venv
 test_pip_packages=(ipi==3.3.1)   # i-PI, to test `slhmc serve` against the real server

@@ -146,7 +146,9 @@ ComputeResult IpiProvider::exchange(const Frame& frame, const ComputeRequest& re
     if (h == "READY") break;
     if (h != "NEEDINIT") throw EngineError("i-PI: expected READY or NEEDINIT after STATUS, the client sent " + h);
     if (inits >= 3) throw EngineError("i-PI: the client keeps asking for INIT");
-    s.write_all(encode_init(index_, o.init_text));
+    // An empty text goes out as one NUL byte: pw.x 6.7 hangs on an INIT with a
+    // zero-length text (observed), and ASE's server sends one NUL for the same reason.
+    s.write_all(encode_init(index_, o.init_text.empty() ? std::string_view("\0", 1) : std::string_view(o.init_text)));
   }
   // 2. Positions; 3. STATUS until HAVEDATA (a busy client answers when done).
   // The first STATUS goes out in the same write as POSDATA: every client reads

@@ -8,7 +8,9 @@ units: F = -r, virial W_ab = -sum r_a r_b, extra = '{"client":"faulty"}'.
 MODE: ok; die (exit 3 on the first POSDATA); hang (sleep on POSDATA);
 natoms (one atom too many in FORCEREADY); nan (NaN energy); garbage (junk
 instead of HAVEDATA); huge (absurd extra-string length); flaky (die on the
-first run in this directory, ok afterwards: a marker file remembers).
+first run in this directory, ok afterwards: a marker file remembers);
+needinit (correct, but asks for INIT before every force call, as QE and ASE
+do, and exits 5 on an empty INIT text, on which pw.x 6.7 hangs).
 Exit status 0 after EXIT, 4 when the server closes without it."""
 import os
 import socket
@@ -47,6 +49,7 @@ def send_header(word):
 
 
 have_data = False
+have_init = mode != "needinit"
 positions = []
 while True:
     msg = recv(12).decode().strip()
@@ -54,10 +57,13 @@ while True:
         if have_data and mode == "garbage":
             sock.sendall(b"\x00\xffGARBAGE!\x01\x02")
         else:
-            send_header("HAVEDATA" if have_data else "READY")
+            send_header("HAVEDATA" if have_data else "READY" if have_init else "NEEDINIT")
     elif msg == "INIT":
         bead, n = struct.unpack("<ii", recv(8))
         recv(n)
+        if mode == "needinit" and n == 0:
+            sys.exit(5)
+        have_init = True
     elif msg == "POSDATA":
         recv(144)
         (n,) = struct.unpack("<i", recv(4))
@@ -84,6 +90,7 @@ while True:
         send_header("FORCEREADY")
         sock.sendall(body)
         have_data = False
+        have_init = mode != "needinit"
     elif msg == "EXIT":
         sys.exit(0)
     else:

@@ -103,6 +103,17 @@ TEST(IpiServerFaults, ExitIsSentAtTheEndAndTheClientEndsCleanly) {
   EXPECT_EQ(client.stop(5.0), "exited with status 0");  // 4 would mean: closed without EXIT
 }
 
+// A client that asks for INIT before every call (as QE and ASE do) gets it each
+// time, and the default empty text goes out as one NUL byte: the client exits
+// with status 5 on a zero-length text, on which pw.x 6.7 hangs.
+TEST(IpiServerFaults, InitIsSentWheneverAskedAndNeverWithAnEmptyText) {
+  REQUIRE_PYTHON();
+  TempDir dir;
+  auto p = make_ipi_providers(faulty_server(dir, "needinit"), 1);
+  for (int k = 0; k < 2; ++k) EXPECT_NO_THROW(p[0]->compute(small_frame(), ComputeRequest{}));
+  EXPECT_EQ(p[0]->evaluations(), 2);
+}
+
 TEST(IpiServerFaults, ClientThatDiesIsReportedWithItsExitStatus) {
   REQUIRE_PYTHON();
   TempDir dir;

@@ -44,7 +44,7 @@ struct ServerOptions {
   double timeout_s = 3600;         // per evaluation, from the first STATUS to the last byte of FORCEREADY
   double connect_timeout_s = 120;  // waiting for a client to connect (also after a restart)
   int retries = 0;                 // evaluations redone after a fault (with a fresh client)
-  std::string init_text;           // sent with INIT when a client asks (NEEDINIT)
+  std::string init_text;           // sent with INIT when a client asks (NEEDINIT); "" goes out as one NUL byte
   AtomicUnits units = AtomicUnits::codata2018();
   std::int32_t max_extra_bytes = kDefaultMaxTextBytes;
   std::optional<ClientLaunch> launch;
