@@ -1,0 +1,75 @@
+// The two doors between walkers and a trainer (DESIGN §4, §6): a walker pushes
+// its reference evaluations into a SampleSink and polls a ModelSource for newer
+// model versions; a trainer reads samples from a SampleFeed and publishes
+// models through a ModelPublisher. Transports implement the pairs:
+//
+//   in-process   a queue and a model slot shared with a trainer thread
+//   directory    append-only, checksummed sample shards and versioned model
+//                files with a manifest in a shared directory (NFS/Lustre-safe:
+//                write, fsync, rename; no locks, no inotify; bounded polling)
+//   tcp          a framed protocol to the trainer with reconnect and backoff
+//
+// Samples are identified by (walker id, sequence number): a trainer counts each
+// exactly once whatever a transport repeats after a reconnect or a restart.
+// A model travels as the text of a native model file (checksummed); a walker
+// loads it only after verifying the checksum, the species and the cutoff.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slhmc/core/frame.hpp"
+
+namespace slhmc::learning {
+
+struct Sample {
+  std::string walker;          // walker id: letters, digits, '-', '_' (names files and messages)
+  std::uint64_t sequence = 0;  // 0, 1, 2, ... per walker, without gaps
+  std::uint64_t trial = 0;     // the walker's trial that evaluated it (0: initial / bootstrap)
+  bool accepted = false;
+  long long model_version = 0; // the surrogate that proposed it
+  LabelledFrame frame;         // positions, cell, REF energy, forces, virial
+};
+
+struct PublishedModel {
+  long long version = 0;
+  std::string text;            // the native model file's content (see native-model-format.md)
+};
+
+// Walker side.
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  // Queues a sample; it is durable (or delivered) once flush() returns.
+  virtual void push(const Sample& sample) = 0;
+  virtual void flush() = 0;
+};
+
+class ModelSource {
+ public:
+  virtual ~ModelSource() = default;
+  // The newest published model if its version is above `current`, else nothing. Never blocks
+  // longer than the transport's poll timeout; a broken or partial publication is skipped (and
+  // reported through `problem`), never returned.
+  virtual std::optional<PublishedModel> newer_than(long long current, std::string* problem = nullptr) = 0;
+};
+
+// Trainer side.
+class SampleFeed {
+ public:
+  virtual ~SampleFeed() = default;
+  // Samples that arrived since the last call, each (walker, sequence) once, in arrival order.
+  virtual std::vector<Sample> take() = 0;
+};
+
+class ModelPublisher {
+ public:
+  virtual ~ModelPublisher() = default;
+  // Makes `model` the newest version (atomically: a reader sees the old or the new one whole).
+  virtual void publish(const PublishedModel& model) = 0;
+};
+
+}  // namespace slhmc::learning
