@@ -4,7 +4,9 @@
 // walker's. Both connect lazily and, when the connection drops or the trainer
 // is away, reconnect with exponential backoff (initial × 2^k, at most
 // backoff_max, with ±20 % jitter so that many walkers do not return at once).
-// Neither uses a thread: all work happens inside push/flush/newer_than.
+// Neither uses a thread: all work happens inside push/flush/newer_than, so each
+// object is meant for one thread (the walker's). A walker id should be used by
+// one sink at a time: acknowledgements go to its latest connection.
 #pragma once
 
 #include <chrono>
