@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -184,6 +188,67 @@ std::vector<tcp::Frame> frames_until_close(const tcp::Socket& s) {
     while (auto f = decoder.next()) out.push_back(*f);
     if (!open) break;
   }
+  return out;
+}
+
+// A trainer in a forked process: reports its port, then "checkpoints" each sample it takes by
+// writing its sequence number to `fd` before acknowledging it; after `acknowledge_limit` samples
+// it stops acknowledging (as if it always crashed between checkpoint and acknowledgement).
+// Never returns.
+[[noreturn]] void trainer_process(int port, const std::set<std::uint64_t>& checkpoint, int fd,
+                                  std::size_t acknowledge_limit) {
+  try {
+    TcpTrainerOptions o;
+    o.port = port;
+    o.acknowledge_on_take = false;
+    TcpTrainerEndpoint trainer(o);
+    for (const std::uint64_t s : checkpoint) trainer.already_have("w", s);
+    const int bound = trainer.port();
+    if (::write(fd, &bound, sizeof bound) != sizeof bound) ::_exit(3);
+    std::size_t taken = 0;
+    for (;;) {
+      for (const Sample& s : trainer.take()) {
+        if (::write(fd, &s.sequence, sizeof s.sequence) != sizeof s.sequence) ::_exit(3);
+        ++taken;
+      }
+      if (taken <= acknowledge_limit) trainer.acknowledge();
+      std::this_thread::sleep_for(1ms);
+    }
+  } catch (...) {
+    ::_exit(2);
+  }
+}
+
+struct TrainerProcess {
+  pid_t pid = -1;
+  int fd = -1;
+  int port = 0;
+};
+
+TrainerProcess start_trainer_process(int port, const std::set<std::uint64_t>& checkpoint,
+                                     std::size_t acknowledge_limit = SIZE_MAX) {
+  int p[2];
+  if (::pipe(p) != 0) throw Error("pipe failed");
+  TrainerProcess t;
+  t.pid = ::fork();
+  if (t.pid == 0) {
+    ::close(p[0]);
+    trainer_process(port, checkpoint, p[1], acknowledge_limit);
+  }
+  ::close(p[1]);
+  t.fd = p[0];
+  if (::read(t.fd, &t.port, sizeof t.port) != sizeof t.port) throw Error("the trainer process did not start");
+  return t;
+}
+
+// Kills the trainer process (SIGKILL: no destructor runs) and returns the sequences it checkpointed.
+std::multiset<std::uint64_t> kill_trainer_process(TrainerProcess& t) {
+  ::kill(t.pid, SIGKILL);
+  ::waitpid(t.pid, nullptr, 0);
+  std::multiset<std::uint64_t> out;
+  std::uint64_t s = 0;
+  while (::read(t.fd, &s, sizeof s) == sizeof s) out.insert(s);
+  ::close(t.fd);
   return out;
 }
 
@@ -478,4 +543,28 @@ TEST(LearningTcp, UnreachableTrainerDoesNotStallTheWalker) {
   EXPECT_NE(sink.last_problem().find("cannot connect"), std::string::npos) << sink.last_problem();
   EXPECT_NE(problem.find("cannot connect"), std::string::npos) << problem;
   EXPECT_THROW(TcpSampleSink(walker_options(0)), Error);
+}
+
+TEST(LearningTcp, TrainerProcessKilledBetweenCheckpointAndAcknowledgement) {
+  // The walker (this process) feeds a trainer process that checkpoints 0..29 but acknowledges
+  // only 0..14 before it is SIGKILLed (no destructor runs). The walker re-sends 15..29 to the
+  // restarted trainer, which resumes from the checkpoint: they are acknowledged, not counted again.
+  TrainerProcess first = start_trainer_process(0, {}, 15);
+  const int port = first.port;
+  TcpSampleSink sink(walker_options(port));
+  for (std::uint64_t i = 0; i < 15; ++i) sink.push(make_sample("w", i));
+  ASSERT_TRUE(sink.flush_within(5s)) << sink.last_problem();
+  for (std::uint64_t i = 15; i < 30; ++i) sink.push(make_sample("w", i));
+  EXPECT_FALSE(sink.flush_within(300ms));  // taken and checkpointed, never acknowledged
+  EXPECT_EQ(sink.unacknowledged(), 15u);
+  const std::multiset<std::uint64_t> before = kill_trainer_process(first);
+  EXPECT_EQ(before, range(0, 30));
+
+  TrainerProcess second = start_trainer_process(port, std::set<std::uint64_t>(before.begin(), before.end()));
+  EXPECT_TRUE(sink.flush_within(5s)) << sink.last_problem();
+  EXPECT_EQ(sink.unacknowledged(), 0u);
+  for (std::uint64_t i = 30; i < 35; ++i) sink.push(make_sample("w", i));
+  EXPECT_TRUE(sink.flush_within(5s)) << sink.last_problem();
+  const std::multiset<std::uint64_t> after = kill_trainer_process(second);
+  EXPECT_EQ(after, range(30, 35));  // only the new ones: each sample once over both trainer lives
 }
