@@ -2,6 +2,7 @@
 #include "slhmc/learning/tcp_message.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
 
 #include "slhmc/core/error.hpp"
@@ -43,6 +44,17 @@ bool valid_walker_id(const std::string& id) {
 std::string encode_sample(const Sample& sample) {
   if (!valid_walker_id(sample.walker))
     throw Error("TCP transport: invalid walker id '" + sample.walker + "' (1..64 of letters, digits, '-', '_')");
+  // Refused here rather than by the trainer: a sample the trainer cannot read would be re-sent
+  // after every reconnection and cost each connection it travels on.
+  const std::string what = "TCP transport: sample " + std::to_string(sample.sequence) + " of walker " + sample.walker;
+  sample.frame.frame.validate();
+  const Labels& labels = sample.frame.labels;
+  if (!labels.energy || !std::isfinite(*labels.energy)) throw Error(what + " has no finite reference energy");
+  if (!labels.forces || labels.forces->size() != sample.frame.frame.size())
+    throw Error(what + " needs one reference force per atom");
+  for (const Vec3& force : *labels.forces)
+    for (const double c : force)
+      if (!std::isfinite(c)) throw Error(what + " has a non-finite reference force");
   LabelledFrame f = sample.frame;
   for (const char* key : kSampleKeys) f.info.erase(key);
   f.info["walker"] = sample.walker;

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -324,6 +325,12 @@ TEST(LearningTcpFrame, SampleMessageRoundTrips) {
   EXPECT_EQ(r.frame.info.count("sequence"), 0u);
   Sample bad = s;
   bad.walker = "a b";
+  EXPECT_THROW(tcp::encode_sample(bad), Error);
+  bad = s;  // what the trainer could not read is refused before it travels
+  bad.frame.labels.forces->pop_back();
+  EXPECT_THROW(tcp::encode_sample(bad), Error);
+  bad = s;
+  bad.frame.labels.energy = std::nan("");
   EXPECT_THROW(tcp::encode_sample(bad), Error);
   EXPECT_THROW(tcp::decode_ack("w", "test"), ParseError);
   EXPECT_THROW(tcp::decode_ack("w 1 x", "test"), ParseError);
