@@ -26,9 +26,16 @@ std::string where(const std::string& host, int port) { return host + ":" + std::
 
 void make_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
-void set_nodelay(int fd) {
-  const int one = 1;
+// TCP_NODELAY: messages are small and latency matters more than packing. Keepalive probes
+// (after 60 s idle, every 10 s, 3 unanswered: about 90 s) find a peer whose machine vanished
+// without closing the connection, so that its slot is freed and a walker reconnects.
+void configure_stream(int fd) {
+  const int one = 1, idle = 60, interval = 10, count = 3;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 // getaddrinfo's list, freed on scope exit.
@@ -115,7 +122,7 @@ Socket accept_from(const Socket& listener, std::string* peer) {
   socklen_t len = sizeof a;
   Socket s(::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&a), &len, SOCK_CLOEXEC | SOCK_NONBLOCK));
   if (s.valid()) {
-    set_nodelay(s.fd());
+    configure_stream(s.fd());
     if (peer) *peer = describe_peer(a);
   }
   return s;
@@ -152,7 +159,7 @@ Socket connect_to(const std::string& host, int port, Clock::time_point deadline)
         continue;
       }
     }
-    set_nodelay(s.fd());
+    configure_stream(s.fd());
     return s;
   }
   throw Error("TCP transport: cannot connect to the trainer at " + where(host, port) + ": " + why);

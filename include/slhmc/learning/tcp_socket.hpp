@@ -1,6 +1,6 @@
 // Small POSIX TCP helpers for the learning transport: non-blocking sockets,
-// connect and send with a deadline, TCP_NODELAY (messages are small and
-// latency matters more than packing). Kept in learning rather than reused from
+// connect and send with a deadline, TCP_NODELAY and keepalive on every
+// connection. Kept in learning rather than reused from
 // engines so that dependencies keep pointing one way.
 #pragma once
 
@@ -34,11 +34,11 @@ class Socket {
 // SO_REUSEADDR, so that a restarted trainer can listen on the same port at once. Throws Error.
 Socket listen_on(const std::string& host, int port, int* bound_port);
 
-// Accepts one pending connection (non-blocking, TCP_NODELAY), or an invalid Socket if none.
+// Accepts one pending connection (non-blocking, TCP_NODELAY, keepalive), or an invalid Socket if none.
 // `peer` gets "host:port".
 Socket accept_from(const Socket& listener, std::string* peer);
 
-// Connects before `deadline`; the socket is non-blocking with TCP_NODELAY. Throws Error naming
+// Connects before `deadline`; the socket is non-blocking with TCP_NODELAY and keepalive. Throws Error naming
 // the address and the reason (refused, unreachable, time limit).
 Socket connect_to(const std::string& host, int port, Clock::time_point deadline);
 
