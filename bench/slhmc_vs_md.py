@@ -75,13 +75,15 @@ def main():
     ap.add_argument("--trials", type=int, default=1600)
     ap.add_argument("--md-steps", type=int, default=40000)
     ap.add_argument("--out", default="bench-slhmc-vs-md")
+    ap.add_argument("--set", action="append", default=[], help="extra key=value for slhmc run (repeatable)")
     a = ap.parse_args()
     exe = os.path.abspath(a.slhmc)
     os.makedirs(a.out, exist_ok=True)
     out = os.path.abspath(a.out)
 
+    extra = [x for kv in a.set for x in ("--set", kv)]
     t_slhmc = run([exe, "run", "--set", f"sampler.trials={a.trials}", "--set", "output.directory=slhmc",
-                   "--set", "output.chain_interval=1"], out)
+                   "--set", "output.chain_interval=1"] + extra, out)
     rows = list(csv.DictReader(open(os.path.join(out, "slhmc", "trials.csv"))))
     boot = sum(1 for line in open(os.path.join(out, "slhmc", "bootstrap.xyz")) if line.startswith("Lattice") or "Properties" in line)
     acc = np.array([int(r["accepted"]) for r in rows])

@@ -71,6 +71,7 @@ struct FrameScratch {
   detail::PassScratch pass;
   std::vector<double> y, g, u;
   FramePrediction prediction;
+  bool fast = false;  // energy-only frames by the short passes (loss_threaded); the plain ones otherwise
 };
 
 // Steps (1) and (2): predictions, keeping y and g for the gradient.
@@ -108,6 +109,35 @@ void predict(const TrainableModel& model, std::span<const double> params, const 
   }
 }
 
+// A frame whose forces and virial do not enter the loss, the fast way: no input gradients, no
+// tangents (what they would add is exactly zero).
+ErrorSums energy_frame_loss(const TrainableModel& model, std::span<const double> params, const BatchFrame& b,
+                            const LossWeights& w, const Denominators& den, double& loss, double* grad,
+                            FrameScratch& s) {
+  const FrameFeatures& f = *b.features;
+  const std::size_t n = f.num_atoms;
+  const auto N = static_cast<double>(n);
+  double energy = 0.0;
+  for (std::size_t a = 0; a < n; ++a) {
+    const SpeciesNetwork& sp = model.species(static_cast<std::size_t>(f.species[a]));
+    energy += sp.e_scale * detail::forward_value(sp, params.data() + sp.offset, f.x.data() + f.x_offset[a], s.pass) +
+              sp.e_shift + sp.e_atom;
+  }
+  ErrorSums err;
+  const double dE = (energy - *b.frame->labels.energy) / N;
+  err.energy_per_atom = dE * dE;
+  err.energies = 1;
+  loss += w.energy * b.weight * dE * dE / den.energy;
+  if (!grad) return err;
+  const double c_energy = w.energy * b.weight * 2.0 * dE / (N * den.energy);
+  for (std::size_t a = 0; a < n; ++a) {
+    const SpeciesNetwork& sp = model.species(static_cast<std::size_t>(f.species[a]));
+    detail::energy_parameter_gradient(sp, params.data() + sp.offset, f.x.data() + f.x_offset[a], c_energy * sp.e_scale,
+                                      grad + sp.offset, s.pass);
+  }
+  return err;
+}
+
 // Loss terms of one frame; adds its gradient to `grad` (if not null).
 ErrorSums frame_loss(const TrainableModel& model, std::span<const double> params, const BatchFrame& b,
                      const LossWeights& w, const Denominators& den, double& loss, double* grad, FrameScratch& s) {
@@ -115,6 +145,7 @@ ErrorSums frame_loss(const TrainableModel& model, std::span<const double> params
   const Labels& labels = b.frame->labels;
   const std::size_t n = f.num_atoms;
   const auto N = static_cast<double>(n);
+  if (s.fast && !uses_forces(b) && !uses_virial(b)) return energy_frame_loss(model, params, b, w, den, loss, grad, s);
   predict(model, params, f, s);
   const FramePrediction& p = s.prediction;
 
@@ -212,6 +243,7 @@ LossResult loss_threaded(const TrainableModel& model, std::span<const double> pa
 #pragma omp parallel num_threads(use) if (use != 1 && n > 1)
   {
     FrameScratch scratch;
+    scratch.fast = true;
 #pragma omp for schedule(dynamic, 1)
     for (std::size_t i = 0; i < n; ++i) {
       try {

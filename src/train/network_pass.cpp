@@ -183,4 +183,77 @@ void parameter_gradient(const SpeciesNetwork& net, const double* weights, const 
   }
 }
 
+namespace {
+
+// Forward pass keeping every layer's output in s.h and f'(z) in s.df; returns y.
+double forward_keep(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s) {
+  const std::size_t T = net.nodes.size() - 1;
+  const std::size_t total = total_nodes(net);
+  ensure(s.h, total);
+  ensure(s.df, total);
+  std::copy(x, x + net.nodes[0], s.h.begin());
+  std::size_t in_off = 0, iw = 0;
+  for (std::size_t t = 0; t < T; ++t) {
+    const auto n_in = static_cast<std::size_t>(net.nodes[t]), n_out = static_cast<std::size_t>(net.nodes[t + 1]);
+    const double* A = weights + iw;
+    const double* h_in = s.h.data() + in_off;
+    const std::size_t out_off = in_off + n_in;
+    double* z = s.h.data() + out_off;
+    for (std::size_t p = 0; p < n_out; ++p) z[p] = A[n_in * n_out + p];
+    for (std::size_t q = 0; q < n_in; ++q)
+      for (std::size_t p = 0; p < n_out; ++p) z[p] += A[q * n_out + p] * h_in[q];
+    for (std::size_t p = 0; p < n_out; ++p) {
+      double f, df, d2f;
+      activation_derivatives(net.activations[t], z[p], f, df, d2f);
+      z[p] = f;
+      s.df[out_off + p] = df;
+    }
+    in_off = out_off;
+    iw += (n_in + 1) * n_out;
+  }
+  return s.h[in_off];
+}
+
+}  // namespace
+
+double forward_value(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s) {
+  return forward_keep(net, weights, x, s);
+}
+
+void energy_parameter_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double c,
+                               double* grad, PassScratch& s) {
+  forward_keep(net, weights, x, s);
+  const std::size_t T = net.nodes.size() - 1;
+  std::size_t max_nodes = 0, out_off = 0, iw = 0;
+  for (int k : net.nodes) max_nodes = std::max(max_nodes, static_cast<std::size_t>(k));
+  for (std::size_t t = 0; t < T; ++t) {
+    out_off += static_cast<std::size_t>(net.nodes[t]);
+    iw += static_cast<std::size_t>(net.nodes[t] + 1) * static_cast<std::size_t>(net.nodes[t + 1]);
+  }
+  ensure(s.adj, max_nodes);
+  ensure(s.next, max_nodes);
+  s.adj[0] = c;
+  for (std::size_t t = T; t-- > 0;) {
+    const auto n_in = static_cast<std::size_t>(net.nodes[t]), n_out = static_cast<std::size_t>(net.nodes[t + 1]);
+    iw -= (n_in + 1) * n_out;
+    const std::size_t in_off = out_off - n_in;
+    const double* A = weights + iw;
+    double* G = grad + iw;
+    for (std::size_t p = 0; p < n_out; ++p) s.adj[p] *= s.df[out_off + p];
+    for (std::size_t q = 0; q < n_in; ++q) {
+      const double hq = s.h[in_off + q];
+      for (std::size_t p = 0; p < n_out; ++p) G[q * n_out + p] += s.adj[p] * hq;
+    }
+    for (std::size_t p = 0; p < n_out; ++p) G[n_in * n_out + p] += s.adj[p];
+    if (t == 0) break;
+    for (std::size_t q = 0; q < n_in; ++q) {
+      double sum = 0.0;
+      for (std::size_t p = 0; p < n_out; ++p) sum += A[q * n_out + p] * s.adj[p];
+      s.next[q] = sum;
+    }
+    std::copy(s.next.begin(), s.next.begin() + static_cast<std::ptrdiff_t>(n_in), s.adj.begin());
+    out_off = in_off;
+  }
+}
+
 }  // namespace slhmc::train::detail

@@ -28,4 +28,11 @@ double forward_gradient(const SpeciesNetwork& net, const double* weights, const 
 void parameter_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double c,
                         const double* v, double* grad, PassScratch& s);
 
+// The fast path for frames whose forces and virial do not enter the loss (v = 0): y alone, and
+// ∂(c·y)/∂θ without tangents. Both give exactly what the general passes give with v = 0 (the
+// skipped terms are exact zeros); tested against them.
+double forward_value(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s);
+void energy_parameter_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double c,
+                               double* grad, PassScratch& s);
+
 }  // namespace slhmc::train::detail

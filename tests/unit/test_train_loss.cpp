@@ -121,3 +121,19 @@ TEST(TrainFeatures, NormalisationNeedsAtomsOfEverySpecies) {
     EXPECT_NE(std::string(e.what()).find("no atoms of Ti"), std::string::npos) << e.what();
   }
 }
+
+// Frames whose forces and virial do not enter the loss take a shorter path in the threaded
+// evaluator (no input gradients, no tangents): it must give the plain path's numbers.
+TEST(TrainLoss, EnergyOnlyFramesTakeTheShortPathToTheSameNumbers) {
+  TrainableModel model = small_model();
+  PreparedBatch p = prepare(model, 5);
+  for (std::size_t i = 0; i < p.batch.size(); i += 2) p.batch[i].use_forces = p.batch[i].use_virial = false;
+  const LossWeights w{1.0, 0.1, 0.05};
+  std::vector<double> g1(model.parameters().size(), 0.0), g2 = g1;
+  const LossResult a = loss_reference(model, model.parameters(), p.batch, w, g1);
+  const LossResult b = loss_threaded(model, model.parameters(), p.batch, w, g2, 1);
+  EXPECT_NEAR(a.loss, b.loss, 1e-14 * a.loss);
+  for (std::size_t k = 0; k < g1.size(); ++k) EXPECT_NEAR(g1[k], g2[k], 1e-13 * (1 + std::abs(g1[k]))) << k;
+  EXPECT_EQ(a.errors.energies, b.errors.energies);
+  EXPECT_EQ(a.errors.force_components, b.errors.force_components);
+}
