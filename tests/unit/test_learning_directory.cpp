@@ -386,3 +386,126 @@ TEST(TrainerConfig, ReadsKeysAndNamesBadOnes) {
 }
 
 }  // namespace
+
+// ---- `slhmc trainer` as a real second process --------------------------------
+
+namespace {
+
+constexpr const char* kTrainerToml = R"(
+[transport]
+type = "directory"
+path = "exchange"
+
+[trainer]
+poll_interval_s = 0.05
+
+[training]
+min_samples = 6
+min_new_samples = 3
+epochs = 3
+first_epochs = 10
+publish = "every_round"
+validation_fraction = 0.2
+threads = 1
+
+[training.model]
+species = ["Si"]
+radial_cutoff = 4.0
+radial_order = 6
+angular_cutoff = 3.5
+angular_order = 3
+hidden = [6, 6]
+
+[training.optimizer]
+batch_size = 4
+)";
+
+bool alive(long pid) { return test::run_command("kill -0 " + std::to_string(pid) + " 2>/dev/null") == 0; }
+
+// Starts `slhmc trainer` in the background in `dir`; returns its pid.
+long start_trainer(const std::string& exe, const std::string& dir, const std::string& extra = "") {
+  EXPECT_EQ(test::run_command("cd " + dir + " && (" + exe + " trainer trainer.toml " + extra +
+                              " >> trainer.log 2>&1 & echo $! > trainer.pid)"),
+            0);
+  return std::stol(test::read_text(dir + "/trainer.pid"));
+}
+
+// Waits until `done` holds (polling), at most `seconds`.
+bool wait_for(const std::function<bool()>& done, double seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  const auto sw = stillinger_weber();
+  test::TempDir tmp;
+  const std::string dir = tmp.path().string(), root = tmp.file("exchange");
+  test::write_text(tmp.file("trainer.toml"), kTrainerToml);
+  DirectorySampleSink sink(root, "walker-1");
+  DirectoryModelSource source(root);
+  std::uint64_t next = 0;
+  auto push = [&](int n) {
+    for (int i = 0; i < n; ++i) sink.push(make_sample("walker-1", next++, sw.get()));
+    sink.flush();
+  };
+
+  long pid = start_trainer(exe, dir);
+  // A failed assertion must not leave the trainer running.
+  const std::shared_ptr<void> reaper(nullptr, [&pid](void*) {
+    if (alive(pid)) test::run_command("kill -9 " + std::to_string(pid));
+  });
+  push(7);
+  // The walker's view: versions only rise, each model verified.
+  long long seen = 0;
+  std::vector<long long> versions;
+  auto poll = [&] {
+    std::string problem;
+    if (auto m = source.newer_than(seen, &problem)) {
+      EXPECT_GT(m->version, seen);
+      seen = m->version;
+      versions.push_back(seen);
+    }
+    EXPECT_TRUE(problem.empty()) << problem;
+    return seen;
+  };
+  ASSERT_TRUE(wait_for([&] { return poll() >= 1; }, 60)) << test::read_text(dir + "/trainer.log");
+  push(3);
+  ASSERT_TRUE(wait_for([&] { return poll() >= 2; }, 60)) << test::read_text(dir + "/trainer.log");
+
+  // Killed without warning, samples keep coming (one shard twice, as after a walker restart),
+  // then it is started again: it resumes from its checkpoint.
+  ASSERT_EQ(test::run_command("kill -9 " + std::to_string(pid)), 0);
+  ASSERT_TRUE(wait_for([&] { return !alive(pid); }, 10));
+  push(3);
+  {
+    DirectorySampleSink repeat(root, "walker-1");
+    for (std::uint64_t s = 8; s < 11; ++s) repeat.push(make_sample("walker-1", s, sw.get()));
+    repeat.flush();
+  }
+  pid = start_trainer(exe, dir);
+  ASSERT_TRUE(wait_for([&] { return poll() >= 3; }, 60)) << test::read_text(dir + "/trainer.log");
+  push(3);
+  ASSERT_TRUE(wait_for([&] {
+    const auto cp = test::read_text(root + "/trainer/checkpoint");
+    return cp.find("walker walker-1 16\n") != std::string::npos;
+  }, 60)) << test::read_text(dir + "/trainer.log");
+  test::write_text(root + "/trainer/STOP", "");
+  ASSERT_TRUE(wait_for([&] { return !alive(pid); }, 30)) << "the trainer ignored its STOP file";
+  const std::string log = test::read_text(dir + "/trainer.log");
+  EXPECT_NE(log.find("stopped (stop file"), std::string::npos) << log;
+
+  // Every sample in the trainer's store exactly once, in order.
+  const auto stored = parse_samples(test::read_text(root + "/trainer/samples.xyz"), "store");
+  ASSERT_EQ(stored.size(), 16u) << log;
+  for (std::uint64_t i = 0; i < stored.size(); ++i) EXPECT_EQ(stored[i].sequence, i);
+  EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end()));
+  EXPECT_GE(published_version(root), 3);
+}
