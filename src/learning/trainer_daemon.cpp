@@ -96,7 +96,10 @@ void TrainerDaemonOptions::validate() const {
 TrainerDaemon::TrainerDaemon(TrainerDaemonOptions options) : options_(std::move(options)) {
   options_.validate();
   fs::create_directories(fs::path(options_.state_dir) / "models");
-  const std::string cp_path = (fs::path(options_.state_dir) / "checkpoint").string();
+  // While the checkpoint is replaced, only checkpoint.prev may exist for an instant (a crash
+  // there leaves just that one): it is as good, the store is cut back to what it records.
+  std::string cp_path = (fs::path(options_.state_dir) / "checkpoint").string();
+  if (!fs::exists(cp_path) && fs::exists(cp_path + ".prev")) cp_path += ".prev";
   const std::string store_path = (fs::path(options_.state_dir) / "samples.xyz").string();
   const std::string log_path = (fs::path(options_.state_dir) / "trainer.csv").string();
   if (!fs::exists(cp_path)) {

@@ -22,6 +22,7 @@
 #include "slhmc/learning/trainer_config.hpp"
 #include "slhmc/learning/trainer_daemon.hpp"
 #include "slhmc/train/training_output.hpp"
+#include "learning_fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace slhmc;
@@ -30,14 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#define REQUIRE_SW()                                                   \
-  if (!std::filesystem::exists("/usr/share/lammps/potentials/Si.sw")) \
-  GTEST_SKIP() << "LAMMPS potential file Si.sw not installed (Debian lammps-data)"
-
-std::unique_ptr<ForceProvider> stillinger_weber() {
-  const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
-  return make_provider(c.section("p"), ProviderContext{});
-}
+using test::stillinger_weber;
 
 // Sample `sequence` of `walker`: a rattled 8-atom Si cell, labelled by Stillinger-Weber when
 // `provider` is given, else with made-up labels (the transports do not look at them).
@@ -391,35 +385,6 @@ TEST(TrainerConfig, ReadsKeysAndNamesBadOnes) {
 
 namespace {
 
-constexpr const char* kTrainerToml = R"(
-[transport]
-type = "directory"
-path = "exchange"
-
-[trainer]
-poll_interval_s = 0.05
-
-[training]
-min_samples = 6
-min_new_samples = 3
-epochs = 3
-first_epochs = 10
-publish = "every_round"
-validation_fraction = 0.2
-threads = 1
-
-[training.model]
-species = ["Si"]
-radial_cutoff = 4.0
-radial_order = 6
-angular_cutoff = 3.5
-angular_order = 3
-hidden = [6, 6]
-
-[training.optimizer]
-batch_size = 4
-)";
-
 bool alive(long pid) { return test::run_command("kill -0 " + std::to_string(pid) + " 2>/dev/null") == 0; }
 
 // Starts `slhmc trainer` in the background in `dir`; returns its pid.
@@ -430,16 +395,6 @@ long start_trainer(const std::string& exe, const std::string& dir, const std::st
   return std::stol(test::read_text(dir + "/trainer.pid"));
 }
 
-// Waits until `done` holds (polling), at most `seconds`.
-bool wait_for(const std::function<bool()>& done, double seconds) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
 }  // namespace
 
 TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
@@ -448,7 +403,7 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
   const auto sw = stillinger_weber();
   test::TempDir tmp;
   const std::string dir = tmp.path().string(), root = tmp.file("exchange");
-  test::write_text(tmp.file("trainer.toml"), kTrainerToml);
+  test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
   DirectorySampleSink sink(root, "walker-1");
   DirectoryModelSource source(root);
   std::uint64_t next = 0;
@@ -476,14 +431,14 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
     EXPECT_TRUE(problem.empty()) << problem;
     return seen;
   };
-  ASSERT_TRUE(wait_for([&] { return poll() >= 1; }, 60)) << test::read_text(dir + "/trainer.log");
+  ASSERT_TRUE(test::wait_for([&] { return poll() >= 1; }, 60)) << test::read_text(dir + "/trainer.log");
   push(3);
-  ASSERT_TRUE(wait_for([&] { return poll() >= 2; }, 60)) << test::read_text(dir + "/trainer.log");
+  ASSERT_TRUE(test::wait_for([&] { return poll() >= 2; }, 60)) << test::read_text(dir + "/trainer.log");
 
   // Killed without warning, samples keep coming (one shard twice, as after a walker restart),
   // then it is started again: it resumes from its checkpoint.
   ASSERT_EQ(test::run_command("kill -9 " + std::to_string(pid)), 0);
-  ASSERT_TRUE(wait_for([&] { return !alive(pid); }, 10));
+  ASSERT_TRUE(test::wait_for([&] { return !alive(pid); }, 10));
   push(3);
   {
     DirectorySampleSink repeat(root, "walker-1");
@@ -491,14 +446,17 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
     repeat.flush();
   }
   pid = start_trainer(exe, dir);
-  ASSERT_TRUE(wait_for([&] { return poll() >= 3; }, 60)) << test::read_text(dir + "/trainer.log");
+  ASSERT_TRUE(test::wait_for([&] { return poll() >= 3; }, 60)) << test::read_text(dir + "/trainer.log");
   push(3);
-  ASSERT_TRUE(wait_for([&] {
-    const auto cp = test::read_text(root + "/trainer/checkpoint");
+  ASSERT_TRUE(test::wait_for([&] {
+    // Replaced as we look: checkpoint.prev alone may be there for an instant.
+    const std::string path = root + "/trainer/checkpoint";
+    std::ifstream in(path);
+    const std::string cp((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return cp.find("walker walker-1 16\n") != std::string::npos;
   }, 60)) << test::read_text(dir + "/trainer.log");
   test::write_text(root + "/trainer/STOP", "");
-  ASSERT_TRUE(wait_for([&] { return !alive(pid); }, 30)) << "the trainer ignored its STOP file";
+  ASSERT_TRUE(test::wait_for([&] { return !alive(pid); }, 30)) << "the trainer ignored its STOP file";
   const std::string log = test::read_text(dir + "/trainer.log");
   EXPECT_NE(log.find("stopped (stop file"), std::string::npos) << log;
 
