@@ -19,8 +19,10 @@ namespace slhmc::learning {
 namespace fs = std::filesystem;
 
 namespace {
-
 constexpr const char* kManifestMagic = "slhmc-model-manifest 1";
+}  // namespace
+
+namespace {
 
 std::string padded(std::uint64_t v) {
   char buf[24];
@@ -62,19 +64,22 @@ bool parse_shard_name(const std::string& name, std::uint64_t& first, std::uint64
   return first <= last;
 }
 
-struct Manifest {
-  long long version = 0;
-  std::string file;
-  std::string checksum;  // 16 hex digits
-};
+std::optional<ModelManifest> read_manifest(const std::string& models_dir) {
+  const std::string path = (fs::path(models_dir) / "MANIFEST").string();
+  const auto text = read_whole(path);
+  if (!text) return std::nullopt;
+  return parse_model_manifest(*text, path);
+}
 
-Manifest parse_manifest(const std::string& text, const std::string& source) {
+}  // namespace
+
+ModelManifest parse_model_manifest(const std::string& text, const std::string& source) {
   std::istringstream in(text);
   std::string line;
   std::size_t line_no = 1;
   if (!std::getline(in, line) || line != kManifestMagic)
     throw ParseError(source, 1, std::string("not a model manifest (expected '") + kManifestMagic + "')");
-  Manifest m;
+  ModelManifest m;
   bool have_version = false;
   while (std::getline(in, line)) {
     ++line_no;
@@ -103,15 +108,6 @@ Manifest parse_manifest(const std::string& text, const std::string& source) {
     throw ParseError(source, line_no, "manifest names '" + m.file + "' for version " + std::to_string(m.version));
   return m;
 }
-
-std::optional<Manifest> read_manifest(const std::string& models_dir) {
-  const std::string path = (fs::path(models_dir) / "MANIFEST").string();
-  const auto text = read_whole(path);
-  if (!text) return std::nullopt;
-  return parse_manifest(*text, path);
-}
-
-}  // namespace
 
 // ---- sink -------------------------------------------------------------------
 

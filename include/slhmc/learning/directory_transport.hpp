@@ -83,6 +83,14 @@ class DirectoryModelSource : public ModelSource {
   std::string dir_;
 };
 
+struct ModelManifest {
+  long long version = 0;
+  std::string file;      // model-v<version>.nnp
+  std::string checksum;  // fnv1a64 of the model file, 16 hex digits
+};
+// Parses a MANIFEST; throws ParseError(source, line, ...) for anything malformed or missing.
+ModelManifest parse_model_manifest(const std::string& text, const std::string& source);
+
 // The version MANIFEST names (0 when there is none yet); throws ParseError for a malformed one.
 long long published_version(const std::string& root);
 
