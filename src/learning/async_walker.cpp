@@ -116,7 +116,7 @@ void AsyncWalker::send_new_samples(const sampling::SlhmcRun& run) {
 void AsyncWalker::poll(sampling::SlhmcRun& run) {
   const std::uint64_t t = run.state().trials;
   const bool frozen = options_.production_after > 0 && t > options_.production_after;
-  run.set_phase(options_.production_after > 0 && t >= options_.production_after ? "production" : "learning");
+  run.set_phase(phase(t));
   if (frozen || t < last_poll_ + options_.poll_interval_trials) return;
   last_poll_ = t;
   std::string problem;
@@ -144,8 +144,13 @@ void AsyncWalker::poll(sampling::SlhmcRun& run) {
   }
 }
 
+std::string AsyncWalker::phase(std::uint64_t trial) const {
+  return options_.production_after > 0 && trial >= options_.production_after ? "production" : "learning";
+}
+
 void AsyncWalker::attach(sampling::SlhmcRun& run) {
   run.set_surrogate(initial_->provider(), version_, initial_->model_file());
+  run.set_phase(phase(run.state().trials));
   // The initial configuration's sample (and, after a restart, whatever the log holds) goes first.
   send_new_samples(run);
   run.set_between_trials([this](sampling::SlhmcRun& r) {

@@ -104,7 +104,9 @@ TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
 
   // The walker goes on (a restart) and takes the trainer's newest model at its first poll.
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --restart --set sampler.trials=20", &out), 0) << out;
-  const auto versions = versions_in(test::read_text(tmp.file("walker/trials.csv")));
+  const std::string trials = test::read_text(tmp.file("walker/trials.csv"));
+  EXPECT_EQ(trials.find(",fixed"), std::string::npos) << "every trial of a learning walker is in phase learning";
+  const auto versions = versions_in(trials);
   ASSERT_EQ(versions.size(), 20u);
   EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end()));
   EXPECT_EQ(versions.front(), 1);

@@ -59,6 +59,7 @@ class AsyncWalker {
  private:
   void send_new_samples(const sampling::SlhmcRun& run);
   void poll(sampling::SlhmcRun& run);
+  std::string phase(std::uint64_t trial) const;  // "learning", or "production" after production_after
 
   AsyncWalkerOptions options_;
   std::string dir_;
