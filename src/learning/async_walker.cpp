@@ -94,10 +94,18 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   // From scratch here: the bootstrap data and model 1 go to the trainer.
   const fs::path boot = fs::path(dir_) / "bootstrap.xyz";
   if (!fs::exists(boot)) return;
+  // The model before its data: a trainer that sees the data then adopts this model rather than
+  // training another version 1 from scratch on it.
+  if (!source_.newer_than(0)) {
+    try {
+      publisher->publish({version_, read_range(model_path, 0, static_cast<std::int64_t>(fs::file_size(model_path)))});
+    } catch (const Error& e) {  // someone published first: theirs is newer or equal; ours stays local
+      bootstrap_problem_ = std::string("bootstrap model not published: ") + e.what();
+    }
+  }
   const std::string text = read_range(boot.string(), 0, static_cast<std::int64_t>(fs::file_size(boot)));
   for (const auto& s : as_samples(text, boot.string(), options_.walker + "-bootstrap", 0)) bootstrap_sink->push(s);
   bootstrap_sink->flush();
-  if (!source_.newer_than(0)) publisher->publish({version_, read_range(model_path, 0, static_cast<std::int64_t>(fs::file_size(model_path)))});
 }
 
 void AsyncWalker::send_new_samples(const sampling::SlhmcRun& run) {
@@ -149,6 +157,7 @@ std::string AsyncWalker::phase(std::uint64_t trial) const {
 }
 
 void AsyncWalker::attach(sampling::SlhmcRun& run) {
+  if (!bootstrap_problem_.empty() && on_message) on_message(bootstrap_problem_);
   run.set_surrogate(initial_->provider(), version_, initial_->model_file());
   run.set_phase(phase(run.state().trials));
   // The initial configuration's sample (and, after a restart, whatever the log holds) goes first.

@@ -75,6 +75,7 @@ class AsyncWalker {
   std::uint64_t last_poll_ = 0;   // trial of the last poll
   std::size_t sent_ = 0;
   int swaps_ = 0;
+  std::string bootstrap_problem_;  // reported through on_message by attach()
 };
 
 }  // namespace slhmc::learning
