@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 std::string resolve(const std::string& base_dir, const std::string& path) {
-  return fs::path(path).is_absolute() || base_dir.empty() ? path : (fs::path(base_dir) / path).string();
+  return fs::path(path).is_absolute() || base_dir.empty() ? path : (fs::path(base_dir) / path).lexically_normal().string();
 }
 long at_least(const Config& c, const std::string& key, long fallback, long lo) {
   const long v = c.get_int(key, fallback);
@@ -35,11 +35,14 @@ TrainerConfig read_trainer_config(const Config& root, const std::string& base_di
   c.transport = read_transport_config(root.section("transport"), base_dir);
   TrainerDaemonOptions& d = c.daemon;
   const Config tr = root.optional_section("trainer").value_or(Config());
-  d.state_dir = resolve(base_dir, tr.get_string("state_dir", (fs::path(c.transport.path) / "trainer").string()));
+  // Defaults derive from paths already resolved.
+  d.state_dir = tr.has("state_dir") ? resolve(base_dir, tr.get_string("state_dir"))
+                                    : (fs::path(c.transport.path) / "trainer").string();
   d.max_rounds = at_least(tr, "max_rounds", 0, 0);
   d.time_limit_s = tr.get_double("time_limit_s", 0.0);
   if (!(d.time_limit_s >= 0)) throw ConfigError(tr.key_path("time_limit_s"), "must be >= 0");
-  d.stop_file = resolve(base_dir, tr.get_string("stop_file", (fs::path(d.state_dir) / "STOP").string()));
+  d.stop_file = tr.has("stop_file") ? resolve(base_dir, tr.get_string("stop_file"))
+                                    : (fs::path(d.state_dir) / "STOP").string();
   d.poll_interval_s = tr.get_double("poll_interval_s", d.poll_interval_s);
   if (!(d.poll_interval_s > 0) || d.poll_interval_s > 3600)
     throw ConfigError(tr.key_path("poll_interval_s"), "must be in (0, 3600] seconds");

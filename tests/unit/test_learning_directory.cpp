@@ -359,6 +359,10 @@ TEST(TrainerConfig, ReadsKeysAndNamesBadOnes) {
   EXPECT_EQ(t.transport.path, "/base/x");
   EXPECT_EQ(t.daemon.state_dir, "/base/x/trainer");
   EXPECT_EQ(t.daemon.stop_file, "/base/x/trainer/STOP");
+  Config given = Config::parse(text + "", "t.toml");
+  given.apply_override("trainer.state_dir=\"./st\"");
+  EXPECT_EQ(read_trainer_config(given, "/base").daemon.state_dir, "/base/st");
+  EXPECT_EQ(read_trainer_config(given, "/base").daemon.stop_file, "/base/st/STOP");
   EXPECT_EQ(t.daemon.max_rounds, 2);
   EXPECT_EQ(t.daemon.min_samples, 5u);
   EXPECT_EQ(t.daemon.epochs, 4);
