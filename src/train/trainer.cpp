@@ -105,7 +105,10 @@ TrainingData build_training_data(const TrainableModel& model, const TrainingSet&
   for (std::size_t i = 0; i < n; ++i) td.frames[i] = &data.frames[i];
   if (cache) {
     for (auto& f : computed) cache->features.push_back(std::move(f));
-    td.features = cache->features;  // a copy: the evaluator holds on to td, the cache lives on
+    // Lent to this run (no copy); train() gives them back at the end. If training throws, the
+    // cache is left empty and the next run recomputes: slower, never wrong.
+    td.features = std::move(cache->features);
+    cache->features.clear();
   } else {
     td.features = std::move(computed);
   }
@@ -228,7 +231,7 @@ TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOpti
   const Split& split = result.split;
   if (split.train.empty()) throw Error("training: no training frames left after the validation split");
   const auto force_frames = choose_force_frames(data, split.train, o);
-  const TrainingData td = build_training_data(model, data, split, force_frames, o);
+  TrainingData td = build_training_data(model, data, split, force_frames, o);
   result.feature_bytes = td.bytes();
   result.feature_seconds = seconds_since(t0);
 
@@ -323,6 +326,8 @@ TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOpti
   }
   if (result.curve.empty()) best = theta;
   theta = best;
+  evaluator.reset();
+  if (o.feature_cache) o.feature_cache->features = std::move(td.features);
   result.model = std::move(model);
   return result;
 }
