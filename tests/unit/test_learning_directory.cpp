@@ -5,6 +5,7 @@
 // also as a real second process (`slhmc trainer`) that is killed and restarted.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -346,6 +347,35 @@ TEST(TrainerDaemon, TrainsPublishesAndResumesWithoutLosingOrRepeatingSamples) {
   // Every round is in trainer.csv once (header + 3 rows), versions rising.
   const std::string csv = test::read_text(state + "/trainer.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;
+}
+
+TEST(TrainerDaemon, RunsAsAThreadBesideWalkersInOneProcess) {
+  REQUIRE_SW();
+  const auto sw = stillinger_weber();
+  test::TempDir tmp;
+  InProcessTransport t;
+  TrainerDaemon daemon(daemon_options(tmp.file("state")));
+  std::atomic<bool> done{false};
+  std::string why;
+  std::thread trainer([&] { why = daemon.run(t.feed(), t.publisher(), t.source(), [&] { return done.load(); }); });
+  long long seen = 0;
+  std::vector<long long> versions;
+  std::uint64_t next = 0;
+  // The walker: a few samples per "trial", then a look for a newer model, until version 3.
+  const bool reached = test::wait_for([&] {
+    for (int i = 0; i < 3; ++i) t.sink().push(make_sample("w", next++, sw.get()));
+    t.sink().flush();
+    if (auto m = t.source().newer_than(seen)) versions.push_back(seen = m->version);
+    return seen >= 3;
+  }, 60);
+  done = true;
+  trainer.join();
+  ASSERT_TRUE(reached);
+  EXPECT_EQ(why, "stopped");
+  EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end()));
+  EXPECT_LE(daemon.samples(), next);
+  EXPECT_GE(daemon.samples(), 6u);
+  EXPECT_EQ(daemon.ledger().total(), daemon.samples());
 }
 
 TEST(TrainerConfig, ReadsKeysAndNamesBadOnes) {
