@@ -11,6 +11,8 @@
 #include "progress.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/forces/registry.hpp"
+#include "slhmc/learning/async_walker.hpp"
+#include "slhmc/learning/directory_transport.hpp"
 #include "slhmc/learning/learning_config.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "system_config.hpp"
@@ -125,11 +127,14 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   const std::optional<Config> training = root.optional_section("training");
   std::unique_ptr<ForceProvider> surrogate;
   std::optional<learning::LearningOptions> learning_options;
+  std::optional<learning::AsyncWalkerOptions> async_options;
   if (training) {
     if (root.has("surrogate"))
       throw ConfigError("surrogate", "give either [surrogate] (a fixed one) or [training] (an NNP learned on the fly)");
     learning_options = learning::read_learning_options(*training, options.base_dir(), run_options.hmc.temperature_K,
                                                        run_options.seed);
+    async_options = learning::read_async_walker_options(*training, options.base_dir());
+    if (async_options) async_options->skin = learning_options->skin;
   } else {
     surrogate = make_provider(root.section("surrogate"), context);
   }
@@ -147,8 +152,11 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
                 << (l.initial_model.empty() ? "from scratch after " + std::to_string(l.bootstrap_md_steps) +
                                                   " reference MD steps"
                                             : "starting from " + l.initial_model)
-                << "; retrained every " << l.retrain_interval << " trials ("
-                << l.epochs << " epochs)"
+                << (async_options ? "; trained by `slhmc trainer` through " + async_options->transport.path +
+                                        " (walker " + async_options->walker + ", polled every " +
+                                        std::to_string(async_options->poll_interval_trials) + " trials)"
+                                  : "; retrained every " + std::to_string(l.retrain_interval) + " trials (" +
+                                        std::to_string(l.epochs) + " epochs)")
                 << (l.production_after ? ", frozen after trial " + std::to_string(l.production_after) : "")
                 << "\n";
     }
@@ -176,7 +184,25 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   std::unique_ptr<sampling::SlhmcRun> run;
   if (restart) run = sampling::SlhmcRun::restart(*reference, first_surrogate, run_options, directory);
   else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, first_surrogate, run_options, directory);
-  if (learner) learner->attach(*run);
+  // Async: samples go to the trainer, models come back from it (no training in this process).
+  std::unique_ptr<learning::DirectorySampleSink> sink, bootstrap_sink;
+  std::unique_ptr<learning::DirectoryModelSource> model_source;
+  std::unique_ptr<learning::DirectoryModelPublisher> publisher;
+  std::unique_ptr<learning::AsyncWalker> walker;
+  if (async_options) {
+    const std::string& shared = async_options->transport.path;
+    sink = std::make_unique<learning::DirectorySampleSink>(shared, async_options->walker);
+    model_source = std::make_unique<learning::DirectoryModelSource>(shared);
+    publisher = std::make_unique<learning::DirectoryModelPublisher>(shared);
+    bootstrap_sink = std::make_unique<learning::DirectorySampleSink>(shared, async_options->walker + "-bootstrap");
+    walker = std::make_unique<learning::AsyncWalker>(*async_options, directory, std::move(learner), *sink, *model_source,
+                                                     restart ? nullptr : bootstrap_sink.get(),
+                                                     restart ? nullptr : publisher.get());
+    walker->on_message = [](const std::string& m) { std::cerr << "walker: " << m << "\n"; };
+    walker->attach(*run);
+  } else if (learner) {
+    learner->attach(*run);
+  }
 
   ProgressLine progress(static_cast<long>(run_options.trials));
   run->run([&](const sampling::TrialRecord& rec, const sampling::ChainState& state) {
@@ -189,6 +215,9 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   });
   progress.finish();
   std::cout << run->write_summary();
+  if (walker)
+    std::cout << "asynchronous learning: " << walker->samples_sent() << " samples sent, " << walker->swaps()
+              << " model swaps, last model v" << walker->version() << "\n";
   if (learner)
     std::cout << "reference evaluations of the bootstrap MD (not in the chain): " << learner->bootstrap_evaluations()
               << "\nsurrogate training in this process: " << learner->rounds() << " rounds, "

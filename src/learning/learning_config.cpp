@@ -14,6 +14,21 @@ std::uint64_t count(const Config& c, const std::string& key, std::uint64_t fallb
 }
 }  // namespace
 
+train::TrainJob read_training_tables(const Config& t, const std::string& base_dir, const train::TrainOptions& defaults) {
+  train::TrainJob job;
+  job.options = defaults;
+  job.options.validation_fraction = t.get_double("validation_fraction", 0.1);
+  job.options.threads = static_cast<int>(t.get_int("threads", 0));
+  if (const auto m = t.optional_section("model")) train::read_model_section(*m, base_dir, job);
+  if (const auto l = t.optional_section("loss")) train::read_loss_section(*l, job.options);
+  if (const auto opt = t.optional_section("optimizer")) {
+    if (opt->has("epochs"))
+      throw ConfigError(opt->key_path("epochs"), "set training.epochs and training.first_epochs instead");
+    train::read_optimizer_section(*opt, job.options);
+  }
+  return job;
+}
+
 LearningOptions read_learning_options(const Config& t, const std::string& base_dir, double temperature_K,
                                       std::uint64_t seed) {
   LearningOptions o;
@@ -28,17 +43,7 @@ LearningOptions read_learning_options(const Config& t, const std::string& base_d
   o.bootstrap_dt_fs = t.get_double("bootstrap_dt_fs", o.bootstrap_dt_fs);
   o.max_samples = count(t, "max_samples", 0, 0);
   o.skin = t.get_double("skin", o.skin);
-  train::TrainJob job;
-  job.options = o.train;
-  job.options.validation_fraction = t.get_double("validation_fraction", 0.1);
-  job.options.threads = static_cast<int>(t.get_int("threads", 0));
-  if (const auto m = t.optional_section("model")) train::read_model_section(*m, base_dir, job);
-  if (const auto l = t.optional_section("loss")) train::read_loss_section(*l, job.options);
-  if (const auto opt = t.optional_section("optimizer")) {
-    if (opt->has("epochs"))
-      throw ConfigError(opt->key_path("epochs"), "set training.epochs and training.first_epochs instead");
-    train::read_optimizer_section(*opt, job.options);
-  }
+  const train::TrainJob job = read_training_tables(t, base_dir, o.train);
   o.initial_model = job.init_model;
   o.spec = job.spec;
   o.train = job.options;

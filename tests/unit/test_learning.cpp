@@ -11,20 +11,14 @@
 #include "slhmc/forces/registry.hpp"
 #include "slhmc/learning/learning_surrogate.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
+#include "learning_fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace slhmc;
 
 namespace {
 
-#define REQUIRE_SW()                                                   \
-  if (!std::filesystem::exists("/usr/share/lammps/potentials/Si.sw")) \
-  GTEST_SKIP() << "LAMMPS potential file Si.sw not installed (Debian lammps-data)"
-
-std::unique_ptr<ForceProvider> stillinger_weber() {
-  const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
-  return make_provider(c.section("p"), ProviderContext{});
-}
+using test::stillinger_weber;
 
 Frame silicon() {
   Frame f = build_crystal("diamond", "Si", 5.431, {1, 1, 1});

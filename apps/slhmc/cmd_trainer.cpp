@@ -1,0 +1,64 @@
+// `slhmc trainer CONFIG.toml`: the trainer as a process of its own. It gathers
+// the walkers' samples from the shared directory, trains in rounds and
+// publishes new model versions there; it stops on max_rounds, the time limit
+// or a STOP file, and resumes from its checkpoint when started again.
+// Keys: docs/learning.md, docs/config.md#slhmc-trainer.
+#include <cstdio>
+
+#include "command.hpp"
+#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/trainer_config.hpp"
+
+namespace slhmc::cli {
+namespace {
+
+int run_trainer(const ConfigOptions& options) {
+  Config root = options.load();
+  const learning::TrainerConfig c = learning::read_trainer_config(root, options.base_dir());
+  root.check_all_used();
+
+  learning::TrainerDaemon daemon(c.daemon);
+  daemon.on_message = [](const std::string& line) {
+    std::printf("trainer: %s\n", line.c_str());
+    std::fflush(stdout);
+  };
+  learning::DirectorySampleFeed feed(c.transport.path, daemon.ledger());
+  learning::DirectoryModelPublisher publisher(c.transport.path);
+  learning::DirectoryModelSource source(c.transport.path);
+  std::printf("trainer: %s, state %s, %zu samples counted, model v%lld\n", c.transport.path.c_str(),
+              c.daemon.state_dir.c_str(), daemon.samples(), daemon.version());
+  std::fflush(stdout);
+  // Refused shards are reported as they are met (a shard still arriving is taken once complete).
+  struct ReportingFeed : learning::SampleFeed {
+    learning::DirectorySampleFeed* inner;
+    std::vector<learning::Sample> take() override {
+      auto samples = inner->take();
+      for (const auto& p : inner->take_problems()) std::printf("trainer: skipped shard: %s\n", p.c_str());
+      return samples;
+    }
+  } reporting;
+  reporting.inner = &feed;
+  const std::string why = daemon.run(reporting, publisher, source);
+  std::printf("trainer: stopped (%s) after %d rounds; %zu samples, model v%lld\n", why.c_str(), daemon.rounds(),
+              daemon.samples(), daemon.version());
+  return 0;
+}
+
+Runner setup(CLI::App& app) {
+  auto options = std::make_shared<ConfigOptions>();
+  app.add_option("config", options->path, "TOML file with [transport], [trainer], [training]")->required();
+  options->add_to(app);
+  app.footer(
+      "Config keys (docs/learning.md):\n"
+      "  [transport] type = \"directory\", path (the directory shared with the walkers)\n"
+      "  [trainer]   state_dir, max_rounds, time_limit_s, stop_file, poll_interval_s, seed, device\n"
+      "  [training]  min_samples, min_new_samples, epochs, first_epochs, validation_fraction,\n"
+      "              publish = \"improved|every_round\", max_samples, threads,\n"
+      "              [training.model], [training.loss], [training.optimizer] as in `slhmc run`\n");
+  return [options] { return run_trainer(*options); };
+}
+
+const CommandRegistration reg("trainer", "Train models from walkers' samples and publish them (a service)", setup);
+
+}  // namespace
+}  // namespace slhmc::cli

@@ -1,0 +1,93 @@
+// The trainer as a service of its own (a process of `slhmc trainer`, or a
+// thread beside in-process walkers): it gathers the walkers' samples from a
+// SampleFeed, trains in rounds and publishes each new model version through a
+// ModelPublisher.
+//
+//   state_dir/checkpoint    atomic: version, rounds, sample-store size, ledger of counted samples
+//   state_dir/samples.xyz   the sample store: every sample counted, append-only (synced)
+//   state_dir/models/model-vN.nnp   every model it trained (also published)
+//   state_dir/trainer.csv   one row per round: version, samples, epochs, held-out RMSEs, published, seconds
+//
+// Each poll appends the new samples to the store, syncs it, then rewrites the
+// checkpoint; a crash in between is undone on restart (the store is cut back
+// to the checkpoint's size and the same samples are counted again, once).
+// The first model is the newest one already published (a walker's initial or
+// bootstrap model: warm start), else `initial_model`, else one trained from
+// scratch as soon as `min_samples` samples are in. A round trains when at
+// least `min_new_samples` samples arrived since the last one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "slhmc/io/durable_file.hpp"
+#include "slhmc/learning/sample_ledger.hpp"
+#include "slhmc/learning/transport.hpp"
+#include "slhmc/train/trainer.hpp"
+
+namespace slhmc::learning {
+
+struct TrainerDaemonOptions {
+  std::string state_dir;
+  std::size_t min_samples = 20;       // from scratch: train once this many samples are in
+  std::size_t min_new_samples = 1;    // a round needs this many new samples
+  int epochs = 60;                    // per round (warm start)
+  int first_epochs = 300;             // for a model from scratch
+  bool publish_every_round = false;   // else only when the held-out loss improves
+  std::size_t max_samples = 0;        // train on at most the newest this many (0: all)
+  long long max_rounds = 0;           // stop after this many rounds in this process (0: no limit)
+  double time_limit_s = 0.0;          // stop after this wall time (0: no limit)
+  std::string stop_file;              // stop when this file exists ("" : never)
+  double poll_interval_s = 1.0;       // between polls of the feed when idle
+  std::string initial_model;          // start from this file when nothing is published yet
+  train::ModelSpec spec;              // from scratch
+  train::TrainOptions train;          // loss, optimizer, held-out (validation) fraction, device
+  std::uint64_t seed = 1;
+  void validate() const;
+};
+
+class TrainerDaemon {
+ public:
+  // Restores the checkpoint in options.state_dir if there is one (creating the directory).
+  explicit TrainerDaemon(TrainerDaemonOptions options);
+
+  // What has been counted (give it to a feed that is created after the daemon, e.g.
+  // DirectorySampleFeed, so that it skips what was already taken).
+  const SampleLedger& ledger() const { return ledger_; }
+  long long version() const { return version_; }
+  std::size_t samples() const { return data_.size(); }
+  int rounds() const { return rounds_; }
+
+  // One poll: takes new samples (stored and checkpointed), adopts a newer published model, and
+  // trains (and maybe publishes) one round if there is enough data. True if it trained.
+  bool step(SampleFeed& feed, ModelPublisher& publisher, ModelSource& models);
+  // step() until a stop condition (max_rounds, time limit, stop file, `stop` returning true);
+  // returns why it stopped.
+  std::string run(SampleFeed& feed, ModelPublisher& publisher, ModelSource& models,
+                  const std::function<bool()>& stop = {});
+  // One line per round as it happens (and why a model was not published).
+  std::function<void(const std::string&)> on_message;
+
+ private:
+  void ingest(SampleFeed& feed);
+  void adopt(ModelSource& models);
+  void save_checkpoint();
+  void train_round(ModelPublisher& publisher);
+  void say(const std::string& line) const;
+
+  TrainerDaemonOptions options_;
+  SampleLedger ledger_;
+  train::TrainingSet data_;
+  train::FeatureCache cache_;
+  std::size_t dropped_ = 0;           // samples at the front of data_ no longer trained on
+  std::size_t samples_at_last_round_ = 0;
+  long long version_ = 0;
+  std::string model_file_;            // current model (a file), "" before the first
+  std::optional<double> published_loss_;  // held-out loss of the newest model this trainer published
+  int rounds_ = 0;
+  AppendOnlyFile store_, log_;
+};
+
+}  // namespace slhmc::learning

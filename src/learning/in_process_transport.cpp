@@ -1,0 +1,46 @@
+// The in-process transport (see in_process_transport.hpp).
+#include "slhmc/learning/in_process_transport.hpp"
+
+#include "slhmc/core/error.hpp"
+#include "slhmc/nnp/native_model.hpp"
+
+namespace slhmc::learning {
+
+InProcessTransport::InProcessTransport() {
+  sink_.t = source_.t = feed_.t = publisher_.t = this;
+}
+
+void InProcessTransport::Sink::push(const Sample& sample) {
+  const std::lock_guard lock(t->mutex_);
+  t->queue_.push_back(sample);
+}
+
+std::vector<Sample> InProcessTransport::Feed::take() {
+  const std::lock_guard lock(t->mutex_);
+  std::vector<Sample> out;
+  for (auto& s : t->queue_)
+    if (t->ledger_.insert(s.walker, s.sequence)) out.push_back(std::move(s));
+  t->queue_.clear();
+  return out;
+}
+
+void InProcessTransport::Publisher::publish(const PublishedModel& model) {
+  // Checked before it is shared, like a file a walker would read: a walker never sees a bad model.
+  const nnp::NativeModel parsed = nnp::parse_native_model(model.text, "model version " + std::to_string(model.version));
+  if (parsed.metadata.model_version != model.version)
+    throw Error("cannot publish model version " + std::to_string(model.version) + ": its text says version " +
+                std::to_string(parsed.metadata.model_version));
+  const std::lock_guard lock(t->mutex_);
+  if (t->model_ && model.version <= t->model_->version)
+    throw Error("cannot publish model version " + std::to_string(model.version) + ": version " +
+                std::to_string(t->model_->version) + " is already published");
+  t->model_ = model;
+}
+
+std::optional<PublishedModel> InProcessTransport::Source::newer_than(long long current, std::string*) {
+  const std::lock_guard lock(t->mutex_);
+  if (!t->model_ || t->model_->version <= current) return std::nullopt;
+  return t->model_;
+}
+
+}  // namespace slhmc::learning

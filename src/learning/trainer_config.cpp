@@ -1,0 +1,71 @@
+// Reading `slhmc trainer`'s config (see trainer_config.hpp).
+#include "slhmc/learning/trainer_config.hpp"
+
+#include <filesystem>
+
+#include "slhmc/core/error.hpp"
+#include "slhmc/learning/learning_config.hpp"
+
+namespace slhmc::learning {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string resolve(const std::string& base_dir, const std::string& path) {
+  return fs::path(path).is_absolute() || base_dir.empty() ? path : (fs::path(base_dir) / path).lexically_normal().string();
+}
+long at_least(const Config& c, const std::string& key, long fallback, long lo) {
+  const long v = c.get_int(key, fallback);
+  if (v < lo) throw ConfigError(c.key_path(key), "must be >= " + std::to_string(lo));
+  return v;
+}
+}  // namespace
+
+TransportConfig read_transport_config(const Config& t, const std::string& base_dir) {
+  TransportConfig c;
+  c.type = t.get_choice("type", {"directory"});
+  c.path = t.get_string("path");
+  if (c.path.empty()) throw ConfigError(t.key_path("path"), "must name the shared directory");
+  c.path = resolve(base_dir, c.path);
+  return c;
+}
+
+TrainerConfig read_trainer_config(const Config& root, const std::string& base_dir) {
+  TrainerConfig c;
+  c.transport = read_transport_config(root.section("transport"), base_dir);
+  TrainerDaemonOptions& d = c.daemon;
+  const Config tr = root.optional_section("trainer").value_or(Config());
+  // Defaults derive from paths already resolved.
+  d.state_dir = tr.has("state_dir") ? resolve(base_dir, tr.get_string("state_dir"))
+                                    : (fs::path(c.transport.path) / "trainer").string();
+  d.max_rounds = at_least(tr, "max_rounds", 0, 0);
+  d.time_limit_s = tr.get_double("time_limit_s", 0.0);
+  if (!(d.time_limit_s >= 0)) throw ConfigError(tr.key_path("time_limit_s"), "must be >= 0");
+  d.stop_file = tr.has("stop_file") ? resolve(base_dir, tr.get_string("stop_file"))
+                                    : (fs::path(d.state_dir) / "STOP").string();
+  d.poll_interval_s = tr.get_double("poll_interval_s", d.poll_interval_s);
+  if (!(d.poll_interval_s > 0) || d.poll_interval_s > 3600)
+    throw ConfigError(tr.key_path("poll_interval_s"), "must be in (0, 3600] seconds");
+  d.seed = static_cast<std::uint64_t>(at_least(tr, "seed", 1, 0));
+
+  const Config t = root.section("training");
+  d.min_samples = static_cast<std::size_t>(at_least(t, "min_samples", static_cast<long>(d.min_samples), 1));
+  d.min_new_samples = static_cast<std::size_t>(at_least(t, "min_new_samples", static_cast<long>(d.min_new_samples), 1));
+  d.epochs = static_cast<int>(at_least(t, "epochs", d.epochs, 1));
+  d.first_epochs = static_cast<int>(at_least(t, "first_epochs", d.first_epochs, 1));
+  d.max_samples = static_cast<std::size_t>(at_least(t, "max_samples", 0, 0));
+  d.publish_every_round = t.get_choice("publish", {"improved", "every_round"}, "improved") == "every_round";
+  const train::TrainJob job = read_training_tables(t, base_dir, d.train);
+  d.spec = job.spec;
+  d.train = job.options;
+  d.train.device = tr.get_choice("device", {"cpu", "cuda", "auto"}, "cpu");
+  d.initial_model = job.init_model;
+  try {
+    d.validate();
+  } catch (const Error& e) {
+    throw ConfigError(root.path().empty() ? "trainer" : root.path(), e.what());
+  }
+  return c;
+}
+
+}  // namespace slhmc::learning

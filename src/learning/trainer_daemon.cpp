@@ -1,0 +1,278 @@
+// The trainer service (see trainer_daemon.hpp).
+#include "slhmc/learning/trainer_daemon.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "slhmc/core/error.hpp"
+#include "slhmc/learning/sample_format.hpp"
+#include "slhmc/train/training_output.hpp"
+
+namespace slhmc::learning {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCheckpointMagic = "slhmc-trainer-checkpoint 1";
+constexpr const char* kLogHeader =
+    "version,samples,epochs,heldout_loss,heldout_energy_rmse_meV_atom,heldout_force_rmse_meV_A,published,seconds\n";
+
+std::string model_name(long long version) { return "models/model-v" + std::to_string(version) + ".nnp"; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Checkpoint {
+  long long version = 0;
+  std::string model_file;
+  int rounds = 0;
+  std::int64_t store_size = 0, log_size = 0;
+  std::size_t samples_at_last_round = 0;
+  std::optional<double> published_loss;
+  SampleLedger ledger;
+};
+
+Checkpoint parse_checkpoint(const std::string& text, const std::string& source) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != kCheckpointMagic)
+    throw ParseError(source, 1, std::string("not a trainer checkpoint (expected '") + kCheckpointMagic + "')");
+  Checkpoint cp;
+  std::size_t line_no = 1;
+  int seen = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line == "ledger") {
+      std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      cp.ledger = SampleLedger::parse(rest, source + " (ledger)");
+      if (seen != 7) throw ParseError(source, line_no, "checkpoint lacks keys before its ledger");
+      return cp;
+    }
+    const auto eq = line.find(" = ");
+    if (eq == std::string::npos) throw ParseError(source, line_no, "expected 'key = value', got '" + line + "'");
+    const std::string key = line.substr(0, eq), value = line.substr(eq + 3);
+    try {
+      std::size_t used = 0;
+      if (key == "version") cp.version = std::stoll(value, &used);
+      else if (key == "model_file") cp.model_file = value == "none" ? "" : value, used = value.size();
+      else if (key == "rounds") cp.rounds = std::stoi(value, &used);
+      else if (key == "store_size") cp.store_size = std::stoll(value, &used);
+      else if (key == "log_size") cp.log_size = std::stoll(value, &used);
+      else if (key == "samples_at_last_round") cp.samples_at_last_round = std::stoull(value, &used);
+      else if (key == "published_loss") {
+        if (value == "none") used = value.size();
+        else cp.published_loss = std::stod(value, &used);
+      } else throw ParseError(source, line_no, "unknown key '" + key + "'");
+      if (used != value.size()) throw std::invalid_argument(value);
+      ++seen;
+    } catch (const std::logic_error&) {
+      throw ParseError(source, line_no, "bad value '" + value + "' for " + key);
+    }
+  }
+  throw ParseError(source, line_no, "checkpoint without its ledger (partial file?)");
+}
+
+}  // namespace
+
+void TrainerDaemonOptions::validate() const {
+  if (state_dir.empty()) throw Error("trainer: state_dir must be set");
+  if (min_samples < 1) throw Error("trainer: min_samples must be >= 1");
+  if (epochs < 1 || first_epochs < 1) throw Error("trainer: epochs and first_epochs must be >= 1");
+  if (max_rounds < 0) throw Error("trainer: max_rounds must be >= 0");
+  if (!(time_limit_s >= 0)) throw Error("trainer: time_limit_s must be >= 0");
+  if (!(poll_interval_s > 0) || poll_interval_s > 3600) throw Error("trainer: poll_interval_s must be in (0, 3600]");
+}
+
+TrainerDaemon::TrainerDaemon(TrainerDaemonOptions options) : options_(std::move(options)) {
+  options_.validate();
+  fs::create_directories(fs::path(options_.state_dir) / "models");
+  // While the checkpoint is replaced, only checkpoint.prev may exist for an instant (a crash
+  // there leaves just that one): it is as good, the store is cut back to what it records.
+  std::string cp_path = (fs::path(options_.state_dir) / "checkpoint").string();
+  if (!fs::exists(cp_path) && fs::exists(cp_path + ".prev")) cp_path += ".prev";
+  const std::string store_path = (fs::path(options_.state_dir) / "samples.xyz").string();
+  const std::string log_path = (fs::path(options_.state_dir) / "trainer.csv").string();
+  if (!fs::exists(cp_path)) {
+    // A fresh start: files of an earlier, never checkpointed start are cut to nothing.
+    store_ = AppendOnlyFile(store_path, 0);
+    log_ = AppendOnlyFile(log_path, 0);
+    log_.append(kLogHeader);
+    log_.sync();
+    save_checkpoint();
+    return;
+  }
+  Checkpoint cp = parse_checkpoint(read_text(cp_path), cp_path);
+  // What came after the checkpoint is dropped: those samples are not in the ledger and come again.
+  store_ = AppendOnlyFile(store_path, cp.store_size);
+  log_ = AppendOnlyFile(log_path, cp.log_size);
+  const std::string text = read_text(store_path).substr(0, static_cast<std::size_t>(cp.store_size));
+  for (auto& s : parse_samples(text, store_path))
+    data_.add(std::move(s.frame), 1.0, s.walker + ":" + std::to_string(s.sequence));
+  if (data_.size() != cp.ledger.total())
+    throw Error(cp_path + ": the ledger counts " + std::to_string(cp.ledger.total()) + " samples, the store holds " +
+                std::to_string(data_.size()));
+  ledger_ = std::move(cp.ledger);
+  version_ = cp.version;
+  model_file_ = cp.model_file;
+  rounds_ = cp.rounds;
+  samples_at_last_round_ = cp.samples_at_last_round;
+  published_loss_ = cp.published_loss;
+}
+
+void TrainerDaemon::say(const std::string& line) const {
+  if (on_message) on_message(line);
+}
+
+void TrainerDaemon::save_checkpoint() {
+  std::ostringstream out;
+  out.precision(17);
+  out << kCheckpointMagic << "\nversion = " << version_ << "\nmodel_file = " << (model_file_.empty() ? "none" : model_file_)
+      << "\nrounds = " << rounds_ << "\nstore_size = " << store_.size() << "\nlog_size = " << log_.size()
+      << "\nsamples_at_last_round = " << samples_at_last_round_ << "\npublished_loss = ";
+  if (published_loss_) out << *published_loss_;
+  else out << "none";
+  out << "\nledger\n" << ledger_.serialize();
+  write_file_atomically((fs::path(options_.state_dir) / "checkpoint").string(), out.str(), true);
+}
+
+void TrainerDaemon::ingest(SampleFeed& feed) {
+  std::vector<Sample> fresh;
+  for (auto& s : feed.take())
+    if (ledger_.insert(s.walker, s.sequence)) fresh.push_back(std::move(s));
+  if (fresh.empty()) return;
+  store_.append(format_samples(fresh));
+  store_.sync();  // the store before the checkpoint that counts it
+  for (auto& s : fresh) data_.add(std::move(s.frame), 1.0, s.walker + ":" + std::to_string(s.sequence));
+  save_checkpoint();
+}
+
+void TrainerDaemon::adopt(ModelSource& models) {
+  std::string problem;
+  auto newer = models.newer_than(version_, &problem);
+  if (!problem.empty()) say("refused a published model: " + problem);
+  if (newer) {
+    // Someone else's model (a walker's initial or bootstrap one): its normalisation may differ.
+    const std::string file = model_name(newer->version);
+    write_file_atomically((fs::path(options_.state_dir) / file).string(), newer->text);
+    version_ = newer->version;
+    model_file_ = file;
+    cache_ = {};
+    published_loss_.reset();
+    say("adopted published model v" + std::to_string(version_));
+    save_checkpoint();
+    return;
+  }
+  if (model_file_.empty() && !options_.initial_model.empty()) {
+    std::optional<long long> v;
+    (void)train::load_trainable_model(options_.initial_model, &v);  // checks it before taking it
+    version_ = v.value_or(0);
+    model_file_ = model_name(version_);
+    fs::copy_file(options_.initial_model, fs::path(options_.state_dir) / model_file_, fs::copy_options::overwrite_existing);
+    say("starting from " + options_.initial_model + " (v" + std::to_string(version_) + ")");
+    save_checkpoint();
+  }
+}
+
+void TrainerDaemon::train_round(ModelPublisher& publisher) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (options_.max_samples > 0 && data_.size() - dropped_ > options_.max_samples) {
+    const std::size_t drop = data_.size() - options_.max_samples - dropped_;
+    cache_.drop_front(drop);
+    dropped_ += drop;
+  }
+  train::TrainingSet set;
+  for (std::size_t i = dropped_; i < data_.size(); ++i) set.add(data_.frames[i], data_.weights[i], data_.origins[i]);
+  train::TrainOptions o = options_.train;
+  o.seed = options_.seed + static_cast<std::uint64_t>(version_);
+  train::TrainResult r;
+  const bool scratch = model_file_.empty();
+  if (scratch) {
+    o.epochs = options_.first_epochs;
+    r = train::train(options_.spec, set, o);
+  } else {
+    o.epochs = options_.epochs;
+    o.feature_cache = &cache_;
+    r = train::train(train::load_trainable_model((fs::path(options_.state_dir) / model_file_).string()), set, o);
+  }
+  const long long next = version_ + 1;
+  auto meta = train::training_metadata(r, o, scratch ? std::nullopt : std::optional<long long>(version_));
+  meta.model_version = next;
+  meta.extra["trainer.samples"] = std::to_string(set.size());
+  const std::string file = model_name(next);
+  train::write_trained_model((fs::path(options_.state_dir) / file).string(), r.model, meta);
+
+  const auto& best = r.curve[static_cast<std::size_t>(std::max(r.best_epoch, 1) - 1)];
+  const bool held_out = !r.split.validation.empty();
+  const double loss = held_out ? best.validation_loss : best.train_loss;
+  const auto& e = held_out ? best.validation : best.train;
+  const bool publish = options_.publish_every_round || !published_loss_ || loss < *published_loss_;
+  bool published = false;
+  if (publish) {
+    try {
+      publisher.publish({next, read_text((fs::path(options_.state_dir) / file).string())});
+      published = true;
+      published_loss_ = loss;
+    } catch (const Error& err) {
+      say(std::string("could not publish v") + std::to_string(next) + ": " + err.what());
+    }
+  }
+  // The new weights are the base of the next round whether published or not (versions a walker
+  // sees may then skip numbers; they always rise).
+  version_ = next;
+  model_file_ = file;
+  if (scratch) cache_ = {};
+  ++rounds_;
+  samples_at_last_round_ = data_.size();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  char row[256];
+  std::snprintf(row, sizeof row, "%lld,%zu,%zu,%.6g,%.6g,%.6g,%d,%.4g\n", next, set.size(), r.curve.size(), loss,
+                e.energy_rmse() * 1e3, e.force_rmse() * 1e3, published ? 1 : 0, seconds);
+  log_.append(row);
+  log_.sync();
+  save_checkpoint();
+  char msg[256];
+  std::snprintf(msg, sizeof msg, "v%lld: %zu samples, %zu epochs, %s loss %.4g (%s), %.2f s", next, set.size(),
+                r.curve.size(), held_out ? "held-out" : "train", loss,
+                published ? "published" : (publish ? "publishing failed" : "not better: kept"), seconds);
+  say(msg);
+}
+
+bool TrainerDaemon::step(SampleFeed& feed, ModelPublisher& publisher, ModelSource& models) {
+  ingest(feed);
+  adopt(models);
+  const std::size_t fresh = data_.size() - samples_at_last_round_;
+  const bool ready = model_file_.empty() ? data_.size() >= options_.min_samples
+                                         : fresh >= std::max<std::size_t>(options_.min_new_samples, 1);
+  if (!ready) return false;
+  train_round(publisher);
+  return true;
+}
+
+std::string TrainerDaemon::run(SampleFeed& feed, ModelPublisher& publisher, ModelSource& models,
+                               const std::function<bool()>& stop) {
+  const auto t0 = std::chrono::steady_clock::now();
+  long long rounds_here = 0;
+  for (;;) {
+    if (!options_.stop_file.empty() && fs::exists(options_.stop_file)) return "stop file " + options_.stop_file;
+    if (stop && stop()) return "stopped";
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (options_.time_limit_s > 0 && elapsed >= options_.time_limit_s) return "time limit";
+    if (step(feed, publisher, models)) {
+      if (options_.max_rounds > 0 && ++rounds_here >= options_.max_rounds) return "max_rounds";
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(options_.poll_interval_s));
+  }
+}
+
+}  // namespace slhmc::learning
