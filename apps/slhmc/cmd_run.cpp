@@ -14,6 +14,7 @@
 #include "slhmc/learning/async_walker.hpp"
 #include "slhmc/learning/directory_transport.hpp"
 #include "slhmc/learning/learning_config.hpp"
+#include "slhmc/learning/tcp_walker.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "system_config.hpp"
 
@@ -185,16 +186,30 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   if (restart) run = sampling::SlhmcRun::restart(*reference, first_surrogate, run_options, directory);
   else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, first_surrogate, run_options, directory);
   // Async: samples go to the trainer, models come back from it (no training in this process).
-  std::unique_ptr<learning::DirectorySampleSink> sink, bootstrap_sink;
-  std::unique_ptr<learning::DirectoryModelSource> model_source;
-  std::unique_ptr<learning::DirectoryModelPublisher> publisher;
+  std::unique_ptr<learning::SampleSink> sink, bootstrap_sink;
+  std::unique_ptr<learning::ModelSource> model_source;
+  std::unique_ptr<learning::ModelPublisher> publisher;
   std::unique_ptr<learning::AsyncWalker> walker;
   if (async_options) {
-    const std::string& shared = async_options->transport.path;
-    sink = std::make_unique<learning::DirectorySampleSink>(shared, async_options->walker);
-    model_source = std::make_unique<learning::DirectoryModelSource>(shared);
-    publisher = std::make_unique<learning::DirectoryModelPublisher>(shared);
-    bootstrap_sink = std::make_unique<learning::DirectorySampleSink>(shared, async_options->walker + "-bootstrap");
+    const learning::TransportConfig& tc = async_options->transport;
+    if (tc.type == "tcp") {
+      // Over TCP the walker only sends samples and fetches models; a bootstrap model stays local
+      // (give walkers and trainer the same [training.model] init, or let the trainer start).
+      learning::TcpWalkerOptions wo;
+      wo.host = tc.host;
+      wo.port = tc.port;
+      // A trainer acknowledges after its checkpoint, which waits for its training round: the walker
+      // does not wait for that; unacknowledged samples stay queued and are re-sent on reconnects.
+      wo.flush_timeout = std::chrono::milliseconds(100);
+      wo.poll_timeout = std::chrono::milliseconds(500);
+      sink = std::make_unique<learning::TcpSampleSink>(wo);
+      model_source = std::make_unique<learning::TcpModelSource>(wo);
+    } else {
+      sink = std::make_unique<learning::DirectorySampleSink>(tc.path, async_options->walker);
+      model_source = std::make_unique<learning::DirectoryModelSource>(tc.path);
+      publisher = std::make_unique<learning::DirectoryModelPublisher>(tc.path);
+      bootstrap_sink = std::make_unique<learning::DirectorySampleSink>(tc.path, async_options->walker + "-bootstrap");
+    }
     walker = std::make_unique<learning::AsyncWalker>(*async_options, directory, std::move(learner), *sink, *model_source,
                                                      restart ? nullptr : bootstrap_sink.get(),
                                                      restart ? nullptr : publisher.get());

@@ -23,10 +23,20 @@ long at_least(const Config& c, const std::string& key, long fallback, long lo) {
 
 TransportConfig read_transport_config(const Config& t, const std::string& base_dir) {
   TransportConfig c;
-  c.type = t.get_choice("type", {"directory"});
+  c.type = t.get_choice("type", {"directory", "tcp"});
+  if (c.type == "tcp") {
+    c.host = t.get_string("host", c.host);
+    const long port = t.get_int("port");
+    if (port < 1 || port > 65535) throw ConfigError(t.key_path("port"), "must be a TCP port, 1..65535");
+    c.port = static_cast<int>(port);
+    if (t.has("path")) throw ConfigError(t.key_path("path"), "only for type = \"directory\"");
+    return c;
+  }
   c.path = t.get_string("path");
   if (c.path.empty()) throw ConfigError(t.key_path("path"), "must name the shared directory");
   c.path = resolve(base_dir, c.path);
+  for (const char* key : {"host", "port"})
+    if (t.has(key)) throw ConfigError(t.key_path(key), "only for type = \"tcp\"");
   return c;
 }
 
@@ -36,8 +46,9 @@ TrainerConfig read_trainer_config(const Config& root, const std::string& base_di
   TrainerDaemonOptions& d = c.daemon;
   const Config tr = root.optional_section("trainer").value_or(Config());
   // Defaults derive from paths already resolved.
-  d.state_dir = tr.has("state_dir") ? resolve(base_dir, tr.get_string("state_dir"))
-                                    : (fs::path(c.transport.path) / "trainer").string();
+  const std::string default_state = c.transport.type == "tcp" ? resolve(base_dir, "trainer-state")
+                                                               : (fs::path(c.transport.path) / "trainer").string();
+  d.state_dir = tr.has("state_dir") ? resolve(base_dir, tr.get_string("state_dir")) : default_state;
   d.max_rounds = at_least(tr, "max_rounds", 0, 0);
   d.time_limit_s = tr.get_double("time_limit_s", 0.0);
   if (!(d.time_limit_s >= 0)) throw ConfigError(tr.key_path("time_limit_s"), "must be >= 0");

@@ -13,8 +13,10 @@
 namespace slhmc::learning {
 
 struct TransportConfig {
-  std::string type = "directory";
-  std::string path;  // directory transport: the shared directory (resolved)
+  std::string type = "directory";  // "directory" or "tcp"
+  std::string path;                // directory: the shared directory (resolved)
+  std::string host = "127.0.0.1";  // tcp: where the trainer listens (trainer) / is reached (walker)
+  int port = 0;                    // tcp: its port (1..65535)
 };
 
 // [transport] of `slhmc trainer` or [training.transport] of `slhmc run`.
@@ -25,7 +27,8 @@ struct TrainerConfig {
   TrainerDaemonOptions daemon;
 };
 
-// Relative paths resolve against base_dir; state_dir defaults to <transport path>/trainer and
+// Relative paths resolve against base_dir; state_dir defaults to <transport path>/trainer
+// (directory) or <base_dir>/trainer-state (tcp), and
 // stop_file to <state_dir>/STOP.
 TrainerConfig read_trainer_config(const Config& root, const std::string& base_dir);
 
