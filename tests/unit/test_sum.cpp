@@ -3,6 +3,7 @@
 // combines extras; reports config errors with the key.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "crystal_frames.hpp"
@@ -98,4 +99,27 @@ TEST(WeightedSum, ConfigErrors) {
 }
 
 }  // namespace
+// "delayed": the inner provider's numbers, after the configured wait.
+TEST(Delayed, GivesTheInnerNumbersAfterTheWait) {
+  const Config c = Config::parse(
+      "[p]\ntype = \"delayed\"\ndelay_ms = 30\n[p.inner]\ntype = \"lj\"\nepsilon = 0.01\nsigma = 3.4\ncutoff = 8.0\n",
+      "t.toml");
+  const Config plain = Config::parse("[p]\ntype = \"lj\"\nepsilon = 0.01\nsigma = 3.4\ncutoff = 8.0\n", "t.toml");
+  auto delayed = make_provider(c.section("p"), ProviderContext{});
+  auto lj = make_provider(plain.section("p"), ProviderContext{});
+  Frame f;
+  f.add_atom(18, {0, 0, 0});
+  f.add_atom(18, {3.7, 0.2, 0.1});
+  const auto t0 = std::chrono::steady_clock::now();
+  const ComputeResult a = delayed->compute(f, {true, false, false});
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const ComputeResult b = lj->compute(f, {true, false, false});
+  EXPECT_EQ(a.energy, b.energy);
+  EXPECT_EQ(a.forces, b.forces);
+  EXPECT_GE(ms, 30.0);
+  EXPECT_EQ(delayed->cutoff(), lj->cutoff());
+  const Config bad = Config::parse("[p]\ntype = \"delayed\"\ndelay_ms = -1\n[p.inner]\ntype = \"lj\"\n", "t.toml");
+  EXPECT_THROW(make_provider(bad.section("p"), ProviderContext{}), ConfigError);
+}
+
 }  // namespace slhmc
