@@ -13,9 +13,6 @@
 
 namespace slhmc::learning::tcp {
 
-// True for a valid walker id (1..64 of letters, digits, '-', '_').
-bool valid_walker_id(const std::string& id);
-
 std::string encode_sample(const Sample& sample);
 Sample decode_sample(const std::string& payload, const std::string& source);
 
