@@ -47,19 +47,18 @@ void ensure(std::vector<double>& v, std::size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
-}  // namespace
+// Forward pass keeping every layer's output in s.h and f'(z) in s.df.
+struct ForwardEnd {
+  double y;              // the output
+  std::size_t last;      // offset of the output layer in s.h / s.df
+  std::size_t weights;   // number of weights (the end of the last layer's block)
+};
 
-double forward_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double* g,
-                        PassScratch& s) {
+ForwardEnd forward_keep(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s) {
   const std::size_t T = net.nodes.size() - 1;
   const std::size_t total = total_nodes(net);
   ensure(s.h, total);
   ensure(s.df, total);
-  std::size_t max_nodes = 0;
-  for (int k : net.nodes) max_nodes = std::max(max_nodes, static_cast<std::size_t>(k));
-  ensure(s.adj, max_nodes);
-  ensure(s.next, max_nodes);
-
   std::copy(x, x + net.nodes[0], s.h.begin());
   std::size_t in_off = 0, iw = 0;
   for (std::size_t t = 0; t < T; ++t) {
@@ -80,11 +79,27 @@ double forward_gradient(const SpeciesNetwork& net, const double* weights, const 
     in_off = out_off;
     iw += (n_in + 1) * n_out;
   }
-  const double y = s.h[in_off];
+  return {s.h[in_off], in_off, iw};
+}
+
+std::size_t widest_layer(const SpeciesNetwork& net) {
+  std::size_t max_nodes = 0;
+  for (int k : net.nodes) max_nodes = std::max(max_nodes, static_cast<std::size_t>(k));
+  return max_nodes;
+}
+
+}  // namespace
+
+double forward_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double* g,
+                        PassScratch& s) {
+  const ForwardEnd end = forward_keep(net, weights, x, s);
+  const std::size_t T = net.nodes.size() - 1;
+  ensure(s.adj, widest_layer(net));
+  ensure(s.next, widest_layer(net));
 
   // Back-propagate ∂y/∂h from the output to the inputs.
   s.adj[0] = 1.0;
-  std::size_t out_off = in_off;
+  std::size_t out_off = end.last, iw = end.weights;
   for (std::size_t t = T; t-- > 0;) {
     const auto n_in = static_cast<std::size_t>(net.nodes[t]), n_out = static_cast<std::size_t>(net.nodes[t + 1]);
     iw -= (n_in + 1) * n_out;
@@ -99,7 +114,7 @@ double forward_gradient(const SpeciesNetwork& net, const double* weights, const 
     out_off -= n_in;
   }
   std::copy(s.adj.begin(), s.adj.begin() + net.nodes[0], g);
-  return y;
+  return end.y;
 }
 
 void parameter_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double c,
@@ -111,9 +126,7 @@ void parameter_gradient(const SpeciesNetwork& net, const double* weights, const 
   ensure(s.df, total);
   ensure(s.d2f, total);
   ensure(s.zdot, total);
-  std::size_t max_nodes = 0;
-  for (int k : net.nodes) max_nodes = std::max(max_nodes, static_cast<std::size_t>(k));
-  for (auto* buf : {&s.adj, &s.adj_dot, &s.next, &s.next_dot}) ensure(*buf, max_nodes);
+  for (auto* buf : {&s.adj, &s.adj_dot, &s.next, &s.next_dot}) ensure(*buf, widest_layer(net));
 
   // Forward pass with tangents along v.
   const auto n0 = static_cast<std::size_t>(net.nodes[0]);
@@ -183,55 +196,18 @@ void parameter_gradient(const SpeciesNetwork& net, const double* weights, const 
   }
 }
 
-namespace {
-
-// Forward pass keeping every layer's output in s.h and f'(z) in s.df; returns y.
-double forward_keep(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s) {
-  const std::size_t T = net.nodes.size() - 1;
-  const std::size_t total = total_nodes(net);
-  ensure(s.h, total);
-  ensure(s.df, total);
-  std::copy(x, x + net.nodes[0], s.h.begin());
-  std::size_t in_off = 0, iw = 0;
-  for (std::size_t t = 0; t < T; ++t) {
-    const auto n_in = static_cast<std::size_t>(net.nodes[t]), n_out = static_cast<std::size_t>(net.nodes[t + 1]);
-    const double* A = weights + iw;
-    const double* h_in = s.h.data() + in_off;
-    const std::size_t out_off = in_off + n_in;
-    double* z = s.h.data() + out_off;
-    for (std::size_t p = 0; p < n_out; ++p) z[p] = A[n_in * n_out + p];
-    for (std::size_t q = 0; q < n_in; ++q)
-      for (std::size_t p = 0; p < n_out; ++p) z[p] += A[q * n_out + p] * h_in[q];
-    for (std::size_t p = 0; p < n_out; ++p) {
-      double f, df, d2f;
-      activation_derivatives(net.activations[t], z[p], f, df, d2f);
-      z[p] = f;
-      s.df[out_off + p] = df;
-    }
-    in_off = out_off;
-    iw += (n_in + 1) * n_out;
-  }
-  return s.h[in_off];
-}
-
-}  // namespace
 
 double forward_value(const SpeciesNetwork& net, const double* weights, const double* x, PassScratch& s) {
-  return forward_keep(net, weights, x, s);
+  return forward_keep(net, weights, x, s).y;
 }
 
 void energy_parameter_gradient(const SpeciesNetwork& net, const double* weights, const double* x, double c,
                                double* grad, PassScratch& s) {
-  forward_keep(net, weights, x, s);
+  const ForwardEnd end = forward_keep(net, weights, x, s);
   const std::size_t T = net.nodes.size() - 1;
-  std::size_t max_nodes = 0, out_off = 0, iw = 0;
-  for (int k : net.nodes) max_nodes = std::max(max_nodes, static_cast<std::size_t>(k));
-  for (std::size_t t = 0; t < T; ++t) {
-    out_off += static_cast<std::size_t>(net.nodes[t]);
-    iw += static_cast<std::size_t>(net.nodes[t] + 1) * static_cast<std::size_t>(net.nodes[t + 1]);
-  }
-  ensure(s.adj, max_nodes);
-  ensure(s.next, max_nodes);
+  ensure(s.adj, widest_layer(net));
+  ensure(s.next, widest_layer(net));
+  std::size_t out_off = end.last, iw = end.weights;
   s.adj[0] = c;
   for (std::size_t t = T; t-- > 0;) {
     const auto n_in = static_cast<std::size_t>(net.nodes[t]), n_out = static_cast<std::size_t>(net.nodes[t + 1]);
