@@ -49,7 +49,7 @@ std::string write_outputs(const train::TrainOutputOptions& o, const train::Train
               result.device.c_str(), result.stop_reason.c_str(), epochs > 0 ? train_seconds / epochs : 0.0,
               static_cast<double>(result.feature_bytes) / 1e6, result.feature_seconds);
   if (result.best_epoch > 0) {
-    const auto& best = result.curve[static_cast<std::size_t>(result.best_epoch - 1)];
+    const train::EpochRecord best = result.best();
     std::printf("best epoch %d: train %s; validation %s\n", result.best_epoch, rmse_text(best.train).c_str(),
                 rmse_text(best.validation).c_str());
   }

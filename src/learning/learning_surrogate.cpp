@@ -45,8 +45,7 @@ void add_file(train::TrainingSet& set, const std::string& path) {
 }
 
 std::string rmse_line(const train::TrainResult& r) {
-  const auto& best = r.curve.empty() ? train::EpochRecord{} : r.curve[static_cast<std::size_t>(std::max(r.best_epoch, 1) - 1)];
-  const auto& e = r.split.validation.empty() ? best.train : best.validation;
+  const train::ErrorSums e = r.best_errors();
   char buf[200];
   std::snprintf(buf, sizeof buf, "%zu samples, %zu epochs, %s RMSE %.2f meV/atom %.1f meV/A", r.split.train.size() + r.split.validation.size(),
                 r.curve.size(), r.split.validation.empty() ? "train" : "validation", e.energy_rmse() * 1e3,
@@ -60,8 +59,7 @@ constexpr const char* kLearningHeader =
 }  // namespace
 
 void LearningSurrogate::log_round(const train::TrainResult& r, std::uint64_t trial, double seconds) {
-  const auto& best = r.curve.empty() ? train::EpochRecord{} : r.curve[static_cast<std::size_t>(std::max(r.best_epoch, 1) - 1)];
-  const auto& e = r.split.validation.empty() ? best.train : best.validation;
+  const train::ErrorSums e = r.best_errors();
   char row[256];
   std::snprintf(row, sizeof row, "%lld,%llu,%zu,%zu,%.6g,%.6g,%.4g\n", version_, static_cast<unsigned long long>(trial),
                 r.split.train.size() + r.split.validation.size(), r.curve.size(), e.energy_rmse() * 1e3,

@@ -211,10 +211,10 @@ void TrainerDaemon::train_round(ModelPublisher& publisher) {
   const std::string file = model_name(next);
   train::write_trained_model((fs::path(options_.state_dir) / file).string(), r.model, meta);
 
-  const auto& best = r.curve[static_cast<std::size_t>(std::max(r.best_epoch, 1) - 1)];
+  const train::EpochRecord best = r.best();
   const bool held_out = !r.split.validation.empty();
   const double loss = held_out ? best.validation_loss : best.train_loss;
-  const auto& e = held_out ? best.validation : best.train;
+  const train::ErrorSums e = r.best_errors();
   const bool publish = options_.publish_every_round || !published_loss_ || loss < *published_loss_;
   bool published = false;
   if (publish) {

@@ -29,8 +29,7 @@ nnp::NativeModelMetadata training_metadata(const TrainResult& r, const TrainOpti
   d << "trained by slhmc on " << (r.split.train.size() + r.split.validation.size()) << " frames ("
     << r.split.validation.size() << " for validation), " << r.curve.size() << " epochs on " << r.device;
   if (r.best_epoch > 0 && r.best_epoch <= static_cast<int>(r.curve.size())) {
-    const EpochRecord& best = r.curve[static_cast<std::size_t>(r.best_epoch - 1)];
-    const ErrorSums& e = r.split.validation.empty() ? best.train : best.validation;
+    const ErrorSums e = r.best_errors();
     d << "; best epoch " << r.best_epoch << ": " << (r.split.validation.empty() ? "train" : "validation")
       << " RMSE " << number(e.energy_rmse() * 1e3) << " meV/atom, " << number(e.force_rmse() * 1e3) << " meV/A";
   }

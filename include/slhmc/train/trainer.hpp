@@ -11,6 +11,7 @@
 // the thread count).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -76,6 +77,15 @@ struct TrainResult {
   std::size_t feature_bytes = 0;     // memory of the stored features
   double feature_seconds = 0.0;      // time to compute them
   std::string stop_reason;
+
+  // The best epoch's record (the first epoch's if none was better than nothing, a default one
+  // when no epoch ran), and its errors: on the validation split, or on the training batches
+  // when there is none.
+  EpochRecord best() const {
+    if (curve.empty()) return {};
+    return curve[static_cast<std::size_t>(std::clamp(best_epoch, 1, static_cast<int>(curve.size())) - 1)];
+  }
+  ErrorSums best_errors() const { return split.validation.empty() ? best().train : best().validation; }
 };
 
 TrainResult train(TrainableModel model, const TrainingSet& data, const TrainOptions& options);
