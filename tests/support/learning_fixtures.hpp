@@ -1,5 +1,6 @@
-// Shared by the learning tests: the Stillinger-Weber silicon reference, a
-// tiny trainer config for `slhmc trainer` and waiting on another process.
+// Shared by the training and learning tests: the Stillinger-Weber silicon
+// reference and frames labelled by it, a tiny trainer config for `slhmc
+// trainer`, an asynchronous walker config, and waiting on another process.
 #pragma once
 
 #include <chrono>
@@ -8,6 +9,11 @@
 #include <memory>
 #include <thread>
 
+#include <string>
+#include <vector>
+
+#include "slhmc/core/lattice_builder.hpp"
+#include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
 #include "slhmc/io/config.hpp"
 
@@ -20,6 +26,62 @@ namespace slhmc::test {
 inline std::unique_ptr<ForceProvider> stillinger_weber() {
   const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
   return make_provider(c.section("p"), ProviderContext{});
+}
+
+// Diamond silicon cells (8 atoms, lattice constant 5.431 Å × (lo + width·u), u uniform) rattled by
+// ±rattle_A, with SW energies, forces and virials.
+inline std::vector<LabelledFrame> sw_silicon_frames(int count, unsigned seed, double lo, double width, double rattle_A) {
+  auto sw = stillinger_weber();
+  Rng rng(seed);
+  std::vector<LabelledFrame> frames;
+  for (int s = 0; s < count; ++s) {
+    Frame f = build_crystal("diamond", "Si", 5.431 * (lo + width * rng.uniform()), {1, 1, 1});
+    rattle(f, rattle_A, rng);
+    const ComputeResult r = sw->compute(f, {true, true, false});
+    LabelledFrame lf;
+    lf.frame = f;
+    lf.labels.energy = r.energy;
+    lf.labels.forces = r.forces;
+    lf.labels.virial = r.virial;
+    frames.push_back(std::move(lf));
+  }
+  return frames;
+}
+
+// `slhmc run` as an asynchronous walker (8 silicon atoms at 1000 K, SW reference, bootstrap from
+// scratch) making `trials` trials, with the given [training.transport] keys.
+inline std::string async_walker_toml(int trials, const std::string& transport_keys) {
+  return R"([system]
+lattice = "diamond"
+element = "Si"
+a = 5.431
+repeat = [1, 1, 1]
+rattle_A = 0.05
+
+[reference]
+type = "sw"
+file = "Si.sw"
+
+[sampler]
+temperature_K = 1000.0
+trials = )" + std::to_string(trials) + R"(
+n_md = 5
+dt_fs = 1.0
+seed = 3
+
+[output]
+directory = "walker"
+
+[training]
+mode = "async"
+walker = "w1"
+poll_interval_trials = 2
+first_epochs = 10
+bootstrap_md_steps = 6
+threads = 1
+
+[training.transport]
+)" + transport_keys;
 }
 
 // A tiny Si network and `slhmc trainer` settings that train it in a fraction of a second.

@@ -22,39 +22,7 @@
 namespace slhmc {
 namespace {
 
-const char* const kWalker = R"([system]
-lattice = "diamond"
-element = "Si"
-a = 5.431
-repeat = [1, 1, 1]
-rattle_A = 0.05
-
-[reference]
-type = "sw"
-file = "Si.sw"
-
-[sampler]
-temperature_K = 1000.0
-trials = 12
-n_md = 5
-dt_fs = 1.0
-seed = 3
-
-[output]
-directory = "walker"
-
-[training]
-mode = "async"
-walker = "w1"
-poll_interval_trials = 2
-first_epochs = 10
-bootstrap_md_steps = 6
-threads = 1
-
-[training.transport]
-type = "directory"
-path = "exchange"
-)";
+const std::string kWalker = test::async_walker_toml(12, "type = \"directory\"\npath = \"exchange\"\n");
 
 // The model_version column of trials.csv.
 std::vector<long long> versions_in(const std::string& trials_csv) {
@@ -81,7 +49,7 @@ TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
   test::TempDir tmp;
-  test::write_text(tmp.file("walker.toml"), std::string(kWalker) + test::kTinySiModelToml);
+  test::write_text(tmp.file("walker.toml"), kWalker + test::kTinySiModelToml);
   test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
   const std::string cd = "cd " + tmp.path().string() + " && ";
   std::string out;

@@ -18,38 +18,7 @@ namespace slhmc {
 namespace {
 
 std::string walker_toml(int port) {
-  return R"([system]
-lattice = "diamond"
-element = "Si"
-a = 5.431
-repeat = [1, 1, 1]
-rattle_A = 0.05
-
-[reference]
-type = "sw"
-file = "Si.sw"
-
-[sampler]
-temperature_K = 1000.0
-trials = 40
-n_md = 5
-dt_fs = 1.0
-seed = 3
-
-[output]
-directory = "walker"
-
-[training]
-mode = "async"
-walker = "w1"
-poll_interval_trials = 2
-first_epochs = 10
-bootstrap_md_steps = 6
-threads = 1
-
-[training.transport]
-type = "tcp"
-port = )" + std::to_string(port) + "\n";
+  return test::async_walker_toml(40, "type = \"tcp\"\nport = " + std::to_string(port) + "\n");
 }
 
 std::string trainer_toml(int port) {

@@ -5,10 +5,8 @@
 
 #include <filesystem>
 
-#include "slhmc/core/lattice_builder.hpp"
-#include "slhmc/core/rng.hpp"
-#include "slhmc/forces/registry.hpp"
 #include "slhmc/io/structure_io.hpp"
+#include "learning_fixtures.hpp"
 #include "test_support.hpp"
 
 namespace slhmc {
@@ -35,22 +33,7 @@ directory = "out"
 )toml";
 
 void write_data(const std::string& path) {
-  const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
-  auto sw = make_provider(c.section("p"), ProviderContext{});
-  Rng rng(3);
-  std::vector<LabelledFrame> frames;
-  for (int s = 0; s < 12; ++s) {
-    Frame f = build_crystal("diamond", "Si", 5.431 * (0.98 + 0.04 * rng.uniform()), {1, 1, 1});
-    rattle(f, 0.1, rng);
-    const ComputeResult r = sw->compute(f, {true, true, false});
-    LabelledFrame lf;
-    lf.frame = f;
-    lf.labels.energy = r.energy;
-    lf.labels.forces = r.forces;
-    lf.labels.virial = r.virial;
-    frames.push_back(lf);
-  }
-  write_structures(path, frames, StructureFormat::extxyz);
+  write_structures(path, test::sw_silicon_frames(12, 3, 0.98, 0.04, 0.1), StructureFormat::extxyz);
 }
 
 TEST(CliTrain, TrainsWritesAndPredicts) {

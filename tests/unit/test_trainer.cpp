@@ -9,10 +9,7 @@
 #include <filesystem>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/core/lattice_builder.hpp"
 #include "slhmc/core/neighbor_list.hpp"
-#include "slhmc/core/rng.hpp"
-#include "slhmc/forces/registry.hpp"
 #include "slhmc/nnp/aenet_model.hpp"
 #include "slhmc/nnp/committee_provider.hpp"
 #include "slhmc/nnp/model_loader.hpp"
@@ -20,6 +17,7 @@
 #include "slhmc/train/features.hpp"
 #include "slhmc/train/trainer.hpp"
 #include "slhmc/train/training_output.hpp"
+#include "learning_fixtures.hpp"
 #include "test_support.hpp"
 
 using namespace slhmc;
@@ -27,27 +25,11 @@ using namespace slhmc::train;
 
 namespace {
 
-#define REQUIRE_SW()                                                            \
-  if (!std::filesystem::exists("/usr/share/lammps/potentials/Si.sw"))          \
-  GTEST_SKIP() << "LAMMPS potential file Si.sw not installed (Debian lammps-data)"
-
 // Diamond silicon cells, strained and rattled, with SW energies, forces and virials.
 TrainingSet silicon_set(int count, unsigned seed) {
-  const Config c = Config::parse("[p]\ntype = \"sw\"\nfile = \"Si.sw\"\n", "test.toml");
-  auto sw = make_provider(c.section("p"), ProviderContext{});
-  Rng rng(seed);
   TrainingSet set;
-  for (int s = 0; s < count; ++s) {
-    Frame f = build_crystal("diamond", "Si", 5.431 * (0.97 + 0.06 * rng.uniform()), {1, 1, 1});
-    rattle(f, 0.15, rng);
-    const ComputeResult r = sw->compute(f, {true, true, false});
-    LabelledFrame lf;
-    lf.frame = f;
-    lf.labels.energy = r.energy;
-    lf.labels.forces = r.forces;
-    lf.labels.virial = r.virial;
-    set.add(std::move(lf), 1.0, "sw-" + std::to_string(s));
-  }
+  int s = 0;
+  for (auto& lf : test::sw_silicon_frames(count, seed, 0.97, 0.06, 0.15)) set.add(std::move(lf), 1.0, "sw-" + std::to_string(s++));
   return set;
 }
 
@@ -175,7 +157,6 @@ TEST(Trainer, WrittenModelAndAenetExportGiveTheTrainersNumbers) {
 TEST(Trainer, AtomicEnergiesAreFittedByLeastSquares) {
   // E = 2 n_A − 3 n_B exactly, compositions varying: the fit recovers both; a given one is kept.
   TrainingSet set;
-  Rng rng(9);
   for (int s = 0; s < 6; ++s) {
     LabelledFrame lf;
     const int na = 1 + s, nb = 3 + (s * 5) % 4;
