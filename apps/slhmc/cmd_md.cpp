@@ -75,8 +75,8 @@ OutputSettings read_output(const Config& root) {
     throw ConfigError("output.thermo_interval", "must be a non-negative number of steps (0: no thermo file)");
   if (out.trajectory_interval < 0)
     throw ConfigError("output.trajectory_interval", "must be a non-negative number of steps (0: no trajectory)");
-  if (out.thermo_interval > 0) out.thermo_path = join_path(dir, thermo);
-  if (out.trajectory_interval > 0) out.trajectory_path = join_path(dir, traj);
+  if (out.thermo_interval > 0) out.thermo_path = path_relative_to(dir, thermo);
+  if (out.trajectory_interval > 0) out.trajectory_path = path_relative_to(dir, traj);
   return out;
 }
 

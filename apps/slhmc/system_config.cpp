@@ -11,11 +11,6 @@
 
 namespace slhmc::cli {
 
-std::string join_path(const std::string& dir, const std::string& file) {
-  if (file.empty() || file[0] == '/' || dir.empty() || dir == ".") return file;
-  return (std::filesystem::path(dir) / file).string();
-}
-
 Frame load_system(const Config& system, const std::string& base_dir, std::uint64_t seed) {
   Frame frame;
   if (system.has("file")) {
@@ -28,7 +23,7 @@ Frame load_system(const Config& system, const std::string& base_dir, std::uint64
       const std::string name = system.get_choice("format", {"extxyz", "xsf", "poscar", "n2p2", "lammps-data"});
       options.format = structure_format_from_name(name);
     }
-    frame = read_structure(join_path(base_dir, system.get_string("file")), options).frame;
+    frame = read_structure(path_relative_to(base_dir, system.get_string("file")), options).frame;
   } else {
     std::vector<std::string> lattices;
     for (const char* name : crystal_lattice_names()) lattices.emplace_back(name);

@@ -1,6 +1,6 @@
 // The [system] table shared by the commands that start from a structure
 // (`md`, `run`): either a structure file or a perfect crystal, optionally
-// rattled. Also the helper that resolves file names relative to a config.
+// rattled.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +10,6 @@
 #include "slhmc/io/config.hpp"
 
 namespace slhmc::cli {
-
-// `file` relative to `dir` (unchanged if absolute, or if dir is empty or ".").
-std::string join_path(const std::string& dir, const std::string& file);
 
 // [system]: `file` (+ optional `format`) relative to base_dir, or `lattice`, `element`, `a`,
 // `repeat`; optional `rattle_A` (Å) displaces atoms with a stream derived from `seed`.

@@ -3,6 +3,7 @@
 // misspelt keys can be reported by check_all_used().
 #include "slhmc/io/config.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -248,6 +249,11 @@ std::string Config::to_toml() const {
   std::ostringstream out;
   out << toml::toml_formatter(table_at(shared_->root, path_));
   return out.str();
+}
+
+std::string path_relative_to(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || base_dir.empty() || base_dir == ".") return path;
+  return (std::filesystem::path(base_dir) / path).string();
 }
 
 }  // namespace slhmc

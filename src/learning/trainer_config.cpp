@@ -11,8 +11,9 @@ namespace slhmc::learning {
 namespace fs = std::filesystem;
 
 namespace {
+// Config paths relative to the config, written without "./" steps (they name shared places).
 std::string resolve(const std::string& base_dir, const std::string& path) {
-  return fs::path(path).is_absolute() || base_dir.empty() ? path : (fs::path(base_dir) / path).lexically_normal().string();
+  return fs::path(path_relative_to(base_dir, path)).lexically_normal().string();
 }
 long at_least(const Config& c, const std::string& key, long fallback, long lo) {
   const long v = c.get_int(key, fallback);

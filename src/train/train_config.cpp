@@ -10,11 +10,6 @@ namespace slhmc::train {
 
 namespace {
 
-std::string resolve(const std::string& base, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute() || base.empty() || base == ".") return path;
-  return (std::filesystem::path(base) / path).string();
-}
-
 int element_of(const Config& c, const std::string& key, const std::string& symbol) {
   const int z = atomic_number_or_zero(symbol);
   if (z <= 0) throw ConfigError(c.key_path(key), "unknown element '" + symbol + "'");
@@ -45,7 +40,7 @@ double non_negative(const Config& c, const std::string& key, double fallback) {
 }  // namespace
 
 void read_model_section(const Config& m, const std::string& base_dir, TrainJob& job) {
-  job.init_model = resolve(base_dir, m.get_string("init", ""));
+  job.init_model = path_relative_to(base_dir, m.get_string("init", ""));
   ModelSpec& spec = job.spec;
   if (m.has("species"))
     for (const auto& s : m.get_string_array("species")) spec.species.push_back(element_of(m, "species", s));
@@ -105,7 +100,7 @@ void read_optimizer_section(const Config& c, TrainOptions& o) {
 TrainJob read_train_config(const Config& root, const std::string& base_dir) {
   TrainJob job;
   const Config data = root.section("data");
-  for (const auto& f : data.get_string_array("files")) job.data.paths.push_back(resolve(base_dir, f));
+  for (const auto& f : data.get_string_array("files")) job.data.paths.push_back(path_relative_to(base_dir, f));
   if (job.data.paths.empty()) throw ConfigError(data.key_path("files"), "needs at least one file or directory");
   if (data.has("format"))
     job.data.read.format = structure_format_from_name(
@@ -141,13 +136,13 @@ TrainJob read_train_config(const Config& root, const std::string& base_dir) {
   }
   if (const auto out = root.optional_section("output")) {
     TrainOutputOptions& o = job.output;
-    o.directory = resolve(base_dir, out->get_string("directory", o.directory));
+    o.directory = path_relative_to(base_dir, out->get_string("directory", o.directory));
     o.model = out->get_string("model", o.model);
     o.export_aenet = out->get_bool("export_aenet", o.export_aenet);
     o.learning_curve = out->get_string("learning_curve", o.learning_curve);
     o.plots = out->get_bool("plots", o.plots);
   } else {
-    job.output.directory = resolve(base_dir, job.output.directory);
+    job.output.directory = path_relative_to(base_dir, job.output.directory);
   }
   if (!job.spec.species.empty()) job.data.species = job.spec.species;
   return job;

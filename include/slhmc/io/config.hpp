@@ -65,4 +65,8 @@ class Config {
   std::string path_;
 };
 
+// A file named in a config: `path` relative to `base_dir` (the config file's directory);
+// unchanged if absolute, empty, or if base_dir is empty or ".".
+std::string path_relative_to(const std::string& base_dir, const std::string& path);
+
 }  // namespace slhmc
