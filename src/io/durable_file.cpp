@@ -2,6 +2,7 @@
 // on locking; works on NFS/Lustre-like shared file systems).
 #include "slhmc/io/durable_file.hpp"
 
+#include <cinttypes>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,6 +116,12 @@ void AppendOnlyFile::append(const std::string& record) {
 
 void AppendOnlyFile::sync() {
   if (fd_ >= 0 && ::fdatasync(fd_) != 0) throw Error("cannot flush '" + path_ + "' to disk: " + errno_text());
+}
+
+std::string hex16(std::uint64_t value) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, value);
+  return buf;
 }
 
 std::uint64_t fnv1a64(const std::string& bytes) {

@@ -1,8 +1,8 @@
 // The shared-directory transport (see directory_transport.hpp).
 #include "slhmc/learning/directory_transport.hpp"
 
-#include <algorithm>
 #include <cinttypes>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,12 +27,6 @@ namespace {
 std::string padded(std::uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%020" PRIu64, v);
-  return buf;
-}
-
-std::string hex64(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
   return buf;
 }
 
@@ -213,7 +207,7 @@ void DirectoryModelPublisher::publish(const PublishedModel& model) {
   // The model first, then the manifest naming it: a reader that sees the manifest finds the file.
   write_file_atomically((fs::path(dir_) / model_file_name(model.version)).string(), model.text);
   std::string manifest = std::string(kManifestMagic) + "\nversion = " + std::to_string(model.version) +
-                         "\nfile = " + model_file_name(model.version) + "\nfnv1a64 = " + hex64(fnv1a64(model.text)) + "\n";
+                         "\nfile = " + model_file_name(model.version) + "\nfnv1a64 = " + hex16(fnv1a64(model.text)) + "\n";
   write_file_atomically((fs::path(dir_) / "MANIFEST").string(), manifest);
 }
 
@@ -226,7 +220,7 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
     const std::string path = (fs::path(dir_) / m->file).string();
     const auto text = read_whole(path);
     if (!text) throw Error(path + ": named by the manifest but cannot be read");
-    if (hex64(fnv1a64(*text)) != m->checksum)
+    if (hex16(fnv1a64(*text)) != m->checksum)
       throw Error(path + ": its bytes do not match the manifest's checksum (partial or corrupted file)");
     const nnp::NativeModel parsed = nnp::parse_native_model(*text, path);
     if (parsed.metadata.model_version != m->version)

@@ -1,7 +1,6 @@
 // Samples as extxyz text and checksummed shards (see sample_format.hpp).
 #include "slhmc/learning/sample_format.hpp"
 
-#include <cinttypes>
 #include <cstdio>
 #include <sstream>
 
@@ -25,12 +24,6 @@ bool parse_count(const std::string& text, std::uint64_t& value) {
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return true;
-}
-
-std::string hex64(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
-  return buf;
 }
 
 }  // namespace
@@ -98,7 +91,7 @@ std::vector<Sample> parse_samples(const std::string& text, const std::string& so
 
 std::string format_shard(const std::vector<Sample>& samples) {
   std::string body = format_samples(samples);
-  return body + kShardTag + " fnv1a64=" + hex64(fnv1a64(body)) + " samples=" + std::to_string(samples.size()) + "\n";
+  return body + kShardTag + " fnv1a64=" + hex16(fnv1a64(body)) + " samples=" + std::to_string(samples.size()) + "\n";
 }
 
 std::vector<Sample> parse_shard(const std::string& text, const std::string& source) {
@@ -117,7 +110,7 @@ std::vector<Sample> parse_shard(const std::string& text, const std::string& sour
   if (blank != 16 || rest.compare(17, 8, "samples=") != 0)
     throw ParseError(source, line_no, "malformed checksum line '" + last + "'");
   const std::string body = text.substr(0, body_end);
-  if (rest.substr(0, 16) != hex64(fnv1a64(body)))
+  if (rest.substr(0, 16) != hex16(fnv1a64(body)))
     throw ParseError(source, line_no, "checksum mismatch (the shard is corrupted)");
   std::uint64_t count = 0;
   if (!parse_count(rest.substr(25), count)) throw ParseError(source, line_no, "malformed sample count in '" + last + "'");

@@ -1,7 +1,6 @@
 // Text checkpoints with an FNV-1a checksum over the body.
 #include "slhmc/sampling/checkpoint.hpp"
 
-#include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -112,9 +111,7 @@ std::string serialize_checkpoint(const Checkpoint& c) {
     throw Error("checkpoint: the model file name '" + c.model_file + "' contains white space");
   out << "model " << c.model_version << ' ' << (c.model_file.empty() ? "-" : c.model_file) << '\n';
   const std::string body = out.str();
-  char sum[40];
-  std::snprintf(sum, sizeof sum, "%016" PRIx64, fnv1a64(body));
-  return body + "checksum " + sum + "\n";
+  return body + "checksum " + hex16(fnv1a64(body)) + "\n";
 }
 
 Checkpoint parse_checkpoint(const std::string& text, const std::string& source) {
@@ -126,9 +123,7 @@ Checkpoint parse_checkpoint(const std::string& text, const std::string& source) 
   const std::string body = text.substr(0, pos);
   std::string stated = text.substr(pos + 9);
   while (!stated.empty() && (stated.back() == '\n' || stated.back() == '\r')) stated.pop_back();
-  char sum[40];
-  std::snprintf(sum, sizeof sum, "%016" PRIx64, fnv1a64(body));
-  if (stated != sum) throw ParseError(source, 0, "checkpoint checksum mismatch (file corrupted); the previous checkpoint is kept as '.prev'");
+  if (stated != hex16(fnv1a64(body))) throw ParseError(source, 0, "checkpoint checksum mismatch (file corrupted); the previous checkpoint is kept as '.prev'");
 
   Lines in(body, source);
   Checkpoint c;

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <numeric>
 
 #include "slhmc/core/elements.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/rng.hpp"
+#include "slhmc/io/durable_file.hpp"
 
 namespace slhmc::train {
 
@@ -56,15 +56,9 @@ double frame_weight(const LabelledFrame& frame, const std::string& key) {
   return w;
 }
 
-void mix(std::uint64_t& h, const void* data, std::size_t size) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-}
-void mix(std::uint64_t& h, double x) { mix(h, &x, sizeof x); }
-void mix(std::uint64_t& h, std::int64_t x) { mix(h, &x, sizeof x); }
+// The digest's input: the raw bytes of every number, in a fixed order.
+void put(std::string& bytes, double x) { bytes.append(reinterpret_cast<const char*>(&x), sizeof x); }
+void put(std::string& bytes, std::int64_t x) { bytes.append(reinterpret_cast<const char*>(&x), sizeof x); }
 
 }  // namespace
 
@@ -144,33 +138,31 @@ TrainingSet load_training_set(const TrainingSetOptions& options) {
 }
 
 std::string training_set_digest(const TrainingSet& set) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  mix(h, static_cast<std::int64_t>(set.frames.size()));
+  std::string bytes;
+  put(bytes, static_cast<std::int64_t>(set.frames.size()));
   for (std::size_t s = 0; s < set.frames.size(); ++s) {
     const Frame& f = set.frames[s].frame;
     const Labels& l = set.frames[s].labels;
-    mix(h, static_cast<std::int64_t>(f.size()));
+    put(bytes, static_cast<std::int64_t>(f.size()));
     for (std::size_t i = 0; i < f.size(); ++i) {
-      mix(h, static_cast<std::int64_t>(f.numbers[i]));
-      for (double x : f.positions[i]) mix(h, x);
+      put(bytes, static_cast<std::int64_t>(f.numbers[i]));
+      for (double x : f.positions[i]) put(bytes, x);
     }
     for (const auto& row : f.cell.matrix())
-      for (double x : row) mix(h, x);
-    for (bool p : f.cell.pbc()) mix(h, static_cast<std::int64_t>(p));
-    mix(h, l.energy.value_or(0.0));
-    mix(h, static_cast<std::int64_t>(l.forces.has_value()));
+      for (double x : row) put(bytes, x);
+    for (bool p : f.cell.pbc()) put(bytes, static_cast<std::int64_t>(p));
+    put(bytes, l.energy.value_or(0.0));
+    put(bytes, static_cast<std::int64_t>(l.forces.has_value()));
     if (l.forces)
       for (const auto& v : *l.forces)
-        for (double x : v) mix(h, x);
-    mix(h, static_cast<std::int64_t>(l.virial.has_value()));
+        for (double x : v) put(bytes, x);
+    put(bytes, static_cast<std::int64_t>(l.virial.has_value()));
     if (l.virial)
       for (const auto& row : *l.virial)
-        for (double x : row) mix(h, x);
-    mix(h, set.weights[s]);
+        for (double x : row) put(bytes, x);
+    put(bytes, set.weights[s]);
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string("fnv1a64:") + hex;
+  return "fnv1a64:" + hex16(fnv1a64(bytes));
 }
 
 Split split_training_set(std::size_t num_frames, double validation_fraction, std::uint64_t seed) {

@@ -45,5 +45,7 @@ class AppendOnlyFile {
 
 // 64-bit FNV-1a of a byte string: the checksum of checkpoints and model files.
 std::uint64_t fnv1a64(const std::string& bytes);
+// A 64-bit value as 16 lower-case hex digits (how checksums are written).
+std::string hex16(std::uint64_t value);
 
 }  // namespace slhmc

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cinttypes>
 #include <cstdlib>
 #include <cmath>
 #include <cstdio>
@@ -217,10 +216,8 @@ std::string format_native_model(const std::vector<AenetNetFile>& species, const 
     o << sections[s];
     o << "end species " << species[s].atomtype << '\n';
   }
-  std::string text = o.str();
-  char sum[64];
-  std::snprintf(sum, sizeof sum, "checksum fnv1a64 %016" PRIx64 "\n", fnv1a64(text));
-  return text + sum;
+  const std::string text = o.str();
+  return text + "checksum fnv1a64 " + hex16(fnv1a64(text)) + "\n";
 }
 
 void write_native_model(const std::string& path, const std::vector<AenetNetFile>& species,
@@ -263,9 +260,7 @@ NativeModel parse_native_model(const std::string& text, const std::string& sourc
   const std::uint64_t stated = std::stoull(tail[2], nullptr, 16);
   const std::uint64_t actual = fnv1a64(text.substr(0, starts.back()));
   if (stated != actual) {
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%016" PRIx64, actual);
-    throw ParseError(source, n, "checksum mismatch: the file states " + tail[2] + " but its content hashes to " + buf +
+    throw ParseError(source, n, "checksum mismatch: the file states " + tail[2] + " but its content hashes to " + hex16(actual) +
                                     " (corrupted or edited file)");
   }
 
