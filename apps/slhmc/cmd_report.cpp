@@ -21,6 +21,15 @@
 namespace slhmc::cli {
 namespace {
 
+// The comma-separated fields of a CSV line (the run logs quote nothing).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, ',')) fields.push_back(field);
+  return fields;
+}
+
 struct TrialTable {
   std::vector<double> trial, accepted, delta, potential, volume, n_md, model_version;
   std::vector<bool> is_md;
@@ -36,10 +45,7 @@ TrialTable read_trials(const std::string& path) {
   std::size_t number = 1;
   while (std::getline(in, line)) {
     ++number;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) f.push_back(tok);
+    const std::vector<std::string> f = csv_fields(line);
     if (f.size() < 11) throw ParseError(path, number, "expected at least 11 comma-separated columns");
     try {
       t.trial.push_back(std::stod(f[0]));
@@ -160,10 +166,7 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option) {
     std::getline(in, line);
     std::vector<double> samples, e, f;
     while (std::getline(in, line)) {
-      std::vector<std::string> c;
-      std::stringstream ss(line);
-      std::string tok;
-      while (std::getline(ss, tok, ',')) c.push_back(tok);
+      const std::vector<std::string> c = csv_fields(line);
       if (c.size() < 6) continue;
       samples.push_back(std::stod(c[2]));
       e.push_back(std::stod(c[4]) > 0 ? std::log10(std::stod(c[4])) : std::nan(""));
