@@ -70,6 +70,7 @@ void check_batch(const TrainableModel& model, std::span<const double> parameters
 struct FrameScratch {
   detail::PassScratch pass;
   std::vector<double> y, g, u;
+  std::vector<Vec3> force_residual;
   FramePrediction prediction;
   bool fast = false;  // energy-only frames by the short passes (loss_threaded); the plain ones otherwise
 };
@@ -157,7 +158,7 @@ ErrorSums frame_loss(const TrainableModel& model, std::span<const double> params
   const double c_energy = w.energy * b.weight * 2.0 * dE / (N * den.energy);  // ∂L/∂E
 
   const bool forces = uses_forces(b), virial = uses_virial(b);
-  std::vector<Vec3> r;  // ∂L/∂F_j
+  std::vector<Vec3>& r = s.force_residual;  // ∂L/∂F_j
   if (forces) {
     r.resize(n);
     for (std::size_t j = 0; j < n; ++j) {
