@@ -233,4 +233,20 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
   }
 }
 
+std::optional<PublishedModel> DirectoryModelSource::exactly(long long version, std::string* problem) {
+  const std::string path = (fs::path(dir_) / ("model-v" + std::to_string(version) + ".nnp")).string();
+  try {
+    const auto text = read_whole(path);
+    if (!text) return std::nullopt;  // not published (yet)
+    // Published files are renamed into place whole; the native format's own checksum catches damage.
+    const nnp::NativeModel parsed = nnp::parse_native_model(*text, path);
+    if (parsed.metadata.model_version != version)
+      throw Error(path + ": model version " + std::to_string(parsed.metadata.model_version));
+    return PublishedModel{version, *text};
+  } catch (const Error& e) {
+    if (problem) *problem = e.what();
+    return std::nullopt;
+  }
+}
+
 }  // namespace slhmc::learning

@@ -31,16 +31,23 @@ void InProcessTransport::Publisher::publish(const PublishedModel& model) {
     throw Error("cannot publish model version " + std::to_string(model.version) + ": its text says version " +
                 std::to_string(parsed.metadata.model_version));
   const std::lock_guard lock(t->mutex_);
-  if (t->model_ && model.version <= t->model_->version)
+  if (!t->models_.empty() && model.version <= t->models_.rbegin()->first)
     throw Error("cannot publish model version " + std::to_string(model.version) + ": version " +
-                std::to_string(t->model_->version) + " is already published");
-  t->model_ = model;
+                std::to_string(t->models_.rbegin()->first) + " is already published");
+  t->models_[model.version] = model;
 }
 
 std::optional<PublishedModel> InProcessTransport::Source::newer_than(long long current, std::string*) {
   const std::lock_guard lock(t->mutex_);
-  if (!t->model_ || t->model_->version <= current) return std::nullopt;
-  return t->model_;
+  if (t->models_.empty() || t->models_.rbegin()->first <= current) return std::nullopt;
+  return t->models_.rbegin()->second;
+}
+
+std::optional<PublishedModel> InProcessTransport::Source::exactly(long long version, std::string*) {
+  const std::lock_guard lock(t->mutex_);
+  const auto it = t->models_.find(version);
+  if (it == t->models_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace slhmc::learning

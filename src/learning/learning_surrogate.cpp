@@ -172,6 +172,7 @@ void LearningSurrogate::attach(sampling::SlhmcRun& run) {
     const std::uint64_t t = r.state().trials;
     const bool learning = options_.production_after == 0 || t <= options_.production_after;
     if (learning && t % options_.retrain_interval == 0) {
+      EventSpan span(r.event_log(), "train", "version=" + std::to_string(version_ + 1));
       retrain(r);
       r.set_surrogate(*provider_, version_, model_file_);
     }

@@ -24,6 +24,11 @@ bool SampleLedger::contains(const std::string& walker, std::uint64_t sequence) c
   return it != walkers_.end() && (sequence < it->second.next || it->second.above.count(sequence) > 0);
 }
 
+std::uint64_t SampleLedger::contiguous(const std::string& walker) const {
+  const auto it = walkers_.find(walker);
+  return it == walkers_.end() ? 0 : it->second.next;
+}
+
 bool SampleLedger::contains_all(const std::string& walker, std::uint64_t first, std::uint64_t last) const {
   const auto it = walkers_.find(walker);
   if (it == walkers_.end()) return false;

@@ -5,6 +5,7 @@
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/learning/learning_config.hpp"
+#include "slhmc/learning/sample_format.hpp"
 
 namespace slhmc::learning {
 
@@ -22,9 +23,14 @@ long at_least(const Config& c, const std::string& key, long fallback, long lo) {
 }
 }  // namespace
 
-TransportConfig read_transport_config(const Config& t, const std::string& base_dir) {
+TransportConfig read_transport_config(const Config& t, const std::string& base_dir, bool walker) {
   TransportConfig c;
-  c.type = t.get_choice("type", {"directory", "tcp"});
+  c.type = walker ? t.get_choice("type", {"in-process", "directory", "tcp"}) : t.get_choice("type", {"directory", "tcp"});
+  if (c.type == "in-process") {
+    for (const char* key : {"path", "host", "port"})
+      if (t.has(key)) throw ConfigError(t.key_path(key), "not for type = \"in-process\"");
+    return c;
+  }
   if (c.type == "tcp") {
     c.host = t.get_string("host", c.host);
     const long port = t.get_int("port");
@@ -60,7 +66,18 @@ TrainerConfig read_trainer_config(const Config& root, const std::string& base_di
     throw ConfigError(tr.key_path("poll_interval_s"), "must be in (0, 3600] seconds");
   d.seed = static_cast<std::uint64_t>(at_least(tr, "seed", 1, 0));
 
-  const Config t = root.section("training");
+  read_trainer_training(root.section("training"), base_dir, d);
+  d.train.device = tr.get_choice("device", {"cpu", "cuda", "auto"}, "cpu");
+  try {
+    d.validate();
+  } catch (const Error& e) {
+    throw ConfigError(root.path().empty() ? "trainer" : root.path(), e.what());
+  }
+  return c;
+}
+
+void read_trainer_training(const Config& t, const std::string& base_dir, TrainerDaemonOptions& d,
+                           const std::vector<std::string>& default_walkers) {
   d.min_samples = static_cast<std::size_t>(at_least(t, "min_samples", static_cast<long>(d.min_samples), 1));
   d.min_new_samples = static_cast<std::size_t>(at_least(t, "min_new_samples", static_cast<long>(d.min_new_samples), 1));
   d.epochs = static_cast<int>(at_least(t, "epochs", d.epochs, 1));
@@ -70,14 +87,33 @@ TrainerConfig read_trainer_config(const Config& root, const std::string& base_di
   const train::TrainJob job = read_training_tables(t, base_dir, d.train);
   d.spec = job.spec;
   d.train = job.options;
-  d.train.device = tr.get_choice("device", {"cpu", "cuda", "auto"}, "cpu");
   d.initial_model = job.init_model;
-  try {
-    d.validate();
-  } catch (const Error& e) {
-    throw ConfigError(root.path().empty() ? "trainer" : root.path(), e.what());
+  if (t.get_choice("mode", {"async", "deterministic"}, "async") == "deterministic") {
+    d.retrain_interval = static_cast<std::uint64_t>(at_least(t, "retrain_interval", 50, 1));
+    d.walkers = t.has("walkers") || default_walkers.empty() ? t.get_string_array("walkers") : default_walkers;
+    if (d.walkers.empty()) throw ConfigError(t.key_path("walkers"), "name the walkers of the deterministic schedule");
+    for (const auto& w : d.walkers)
+      if (!is_valid_walker_id(w)) throw ConfigError(t.key_path("walkers"), "'" + w + "' is not a walker id");
+    if (t.has("max_samples")) throw ConfigError(t.key_path("max_samples"), "not with mode = \"deterministic\"");
+  } else {
+    for (const char* key : {"retrain_interval", "walkers"})
+      if (t.has(key)) throw ConfigError(t.key_path(key), "only with mode = \"deterministic\"");
   }
-  return c;
+  const std::string balance = t.get_choice("balance", {"fixed", "auto"}, "fixed");
+  d.auto_balance = balance == "auto";
+  for (const char* key : {"refresh_fraction", "min_round_s", "max_round_s", "min_epochs", "max_epochs"})
+    if (!d.auto_balance && t.has(key)) throw ConfigError(t.key_path(key), "only with balance = \"auto\"");
+  if (d.auto_balance && d.retrain_interval > 0)
+    throw ConfigError(t.key_path("balance"), "\"auto\" does not go with mode = \"deterministic\" (fixed epochs)");
+  d.refresh_fraction = t.get_double("refresh_fraction", d.refresh_fraction);
+  if (!(d.refresh_fraction > 0 && d.refresh_fraction <= 10))
+    throw ConfigError(t.key_path("refresh_fraction"), "must be in (0, 10]");
+  d.min_round_s = t.get_double("min_round_s", d.min_round_s);
+  d.max_round_s = t.get_double("max_round_s", d.max_round_s);
+  if (!(d.min_round_s > 0) || !(d.max_round_s >= d.min_round_s))
+    throw ConfigError(t.key_path("max_round_s"), "need 0 < min_round_s <= max_round_s");
+  d.min_epochs = static_cast<int>(at_least(t, "min_epochs", d.min_epochs, 1));
+  d.max_epochs = static_cast<int>(at_least(t, "max_epochs", d.max_epochs, d.min_epochs));
 }
 
 }  // namespace slhmc::learning

@@ -1,7 +1,11 @@
 // The trainer service (see trainer_daemon.hpp).
 #include "slhmc/learning/trainer_daemon.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <map>
+#include <tuple>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +14,7 @@
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/learning/sample_format.hpp"
+#include "slhmc/nnp/native_model.hpp"
 #include "slhmc/train/training_output.hpp"
 
 namespace slhmc::learning {
@@ -91,11 +96,23 @@ void TrainerDaemonOptions::validate() const {
   if (max_rounds < 0) throw Error("trainer: max_rounds must be >= 0");
   if (!(time_limit_s >= 0)) throw Error("trainer: time_limit_s must be >= 0");
   if (!(poll_interval_s > 0) || poll_interval_s > 3600) throw Error("trainer: poll_interval_s must be in (0, 3600]");
+  if (retrain_interval > 0) {
+    if (walkers.empty()) throw Error("trainer: the deterministic schedule needs the ids of its walkers (walkers)");
+    for (const auto& w : walkers)
+      if (!is_valid_walker_id(w)) throw Error("trainer: '" + w + "' is not a walker id");
+    if (max_samples > 0) throw Error("trainer: max_samples does not go with the deterministic schedule");
+    if (auto_balance) throw Error("trainer: automatic balance does not go with the deterministic schedule");
+  }
+  if (!(refresh_fraction > 0) || !(min_round_s > 0) || !(max_round_s >= min_round_s))
+    throw Error("trainer: balance needs refresh_fraction > 0 and 0 < min_round_s <= max_round_s");
+  if (min_epochs < 1 || max_epochs < min_epochs) throw Error("trainer: balance needs 1 <= min_epochs <= max_epochs");
 }
 
 TrainerDaemon::TrainerDaemon(TrainerDaemonOptions options) : options_(std::move(options)) {
   options_.validate();
+  next_epochs_ = options_.epochs;
   fs::create_directories(fs::path(options_.state_dir) / "models");
+  events_ = std::make_unique<EventLog>((fs::path(options_.state_dir) / "events.csv").string(), "trainer");
   // While the checkpoint is replaced, only checkpoint.prev may exist for an instant (a crash
   // there leaves just that one): it is as good, the store is cut back to what it records.
   std::string cp_path = (fs::path(options_.state_dir) / "checkpoint").string();
@@ -116,8 +133,10 @@ TrainerDaemon::TrainerDaemon(TrainerDaemonOptions options) : options_(std::move(
   store_ = AppendOnlyFile(store_path, cp.store_size);
   log_ = AppendOnlyFile(log_path, cp.log_size);
   const std::string text = read_text(store_path).substr(0, static_cast<std::size_t>(cp.store_size));
-  for (auto& s : parse_samples(text, store_path))
+  for (auto& s : parse_samples(text, store_path)) {
     data_.add(std::move(s.frame), 1.0, s.walker + ":" + std::to_string(s.sequence));
+    keys_.push_back({s.walker, s.sequence, s.trial});
+  }
   if (data_.size() != cp.ledger.total())
     throw Error(cp_path + ": the ledger counts " + std::to_string(cp.ledger.total()) + " samples, the store holds " +
                 std::to_string(data_.size()));
@@ -146,14 +165,22 @@ void TrainerDaemon::save_checkpoint() {
 }
 
 void TrainerDaemon::ingest(SampleFeed& feed) {
+  const double started = EventLog::now();
   std::vector<Sample> fresh;
   for (auto& s : feed.take())
     if (ledger_.insert(s.walker, s.sequence)) fresh.push_back(std::move(s));
   if (fresh.empty()) return;
   store_.append(format_samples(fresh));
   store_.sync();  // the store before the checkpoint that counts it
-  for (auto& s : fresh) data_.add(std::move(s.frame), 1.0, s.walker + ":" + std::to_string(s.sequence));
+  for (auto& s : fresh) {
+    data_.add(std::move(s.frame), 1.0, s.walker + ":" + std::to_string(s.sequence));
+    keys_.push_back({s.walker, s.sequence, s.trial});
+  }
   save_checkpoint();
+  const double ended = EventLog::now();
+  events_->record("ingest", started, ended, "samples=" + std::to_string(fresh.size()));
+  arrivals_.emplace_back(ended, data_.size());
+  if (arrivals_.size() > 64) arrivals_.erase(arrivals_.begin());
 }
 
 void TrainerDaemon::adopt(ModelSource& models) {
@@ -183,24 +210,100 @@ void TrainerDaemon::adopt(ModelSource& models) {
   }
 }
 
-void TrainerDaemon::train_round(ModelPublisher& publisher) {
+int TrainerDaemon::model_round() const {
+  if (model_file_.empty()) return 0;
+  if (round_of_.first == model_file_) return round_of_.second;
+  const nnp::NativeModel m = nnp::read_native_model((fs::path(options_.state_dir) / model_file_).string());
+  const auto it = m.metadata.extra.find("trainer.round");
+  round_of_ = {model_file_, 0};
+  if (it == m.metadata.extra.end()) return 0;
+  try {
+    round_of_.second = std::stoi(it->second);
+    return round_of_.second;
+  } catch (const std::logic_error&) {
+    throw Error(model_file_ + ": bad trainer.round '" + it->second + "'");
+  }
+}
+
+std::optional<std::vector<std::size_t>> TrainerDaemon::scheduled_round() const {
+  const std::uint64_t through = static_cast<std::uint64_t>(model_round() + 1) * options_.retrain_interval;
+  // A walker has passed `through` once a sample of a later trial is in its unbroken run from
+  // sequence 0: everything it evaluated up to `through` is then here.
+  for (const auto& w : options_.walkers) {
+    const std::uint64_t run = ledger_.contiguous(w);
+    bool passed = false;
+    for (const auto& k : keys_) passed = passed || (k.walker == w && k.sequence < run && k.trial > through);
+    if (!passed) return std::nullopt;
+  }
+  struct Ranked {
+    std::uint64_t trial;
+    std::size_t walker;
+    int bootstrap_last;
+    std::uint64_t sequence;
+    std::size_t index;
+  };
+  std::vector<Ranked> chosen;
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    const SampleKey& k = keys_[i];
+    for (std::size_t w = 0; w < options_.walkers.size(); ++w) {
+      const std::string& id = options_.walkers[w];
+      if (k.walker == id && k.trial <= through) chosen.push_back({k.trial, w, 1, k.sequence, i});
+      else if (k.walker == id + "-bootstrap") chosen.push_back({0, w, 0, k.sequence, i});
+    }
+  }
+  // Ordered by trial first, so each round's set extends the previous one (its features are cached).
+  std::sort(chosen.begin(), chosen.end(), [](const Ranked& a, const Ranked& b) {
+    return std::tie(a.trial, a.walker, a.bootstrap_last, a.sequence) <
+           std::tie(b.trial, b.walker, b.bootstrap_last, b.sequence);
+  });
+  std::vector<std::size_t> order;
+  for (const auto& c : chosen) order.push_back(c.index);
+  return order;
+}
+
+void TrainerDaemon::choose_epochs(double round_seconds, int epochs, std::size_t samples) {
+  if (!options_.auto_balance || arrivals_.size() < 2 || epochs < 1 || samples == 0) return;
+  const auto& [t0, n0] = arrivals_.front();
+  const auto& [t1, n1] = arrivals_.back();
+  if (!(t1 > t0) || n1 <= n0) return;
+  const double rate = static_cast<double>(n1 - n0) / (t1 - t0);  // samples per second, recently
+  const double wanted_s = std::clamp(options_.refresh_fraction * static_cast<double>(data_.size()) / rate,
+                                     options_.min_round_s, options_.max_round_s);
+  // An epoch costs in proportion to the samples it trains on.
+  const double epoch_s = round_seconds / epochs * static_cast<double>(data_.size()) / static_cast<double>(samples);
+  next_epochs_ = std::clamp(static_cast<int>(std::lround(wanted_s / std::max(epoch_s, 1e-9))), options_.min_epochs,
+                            options_.max_epochs);
+}
+
+void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std::size_t>* scheduled) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (options_.max_samples > 0 && data_.size() - dropped_ > options_.max_samples) {
+  const double started = EventLog::now();
+  if (!scheduled && options_.max_samples > 0 && data_.size() - dropped_ > options_.max_samples) {
     const std::size_t drop = data_.size() - options_.max_samples - dropped_;
     cache_.drop_front(drop);
     dropped_ += drop;
   }
+  std::vector<std::size_t> indices;
+  if (scheduled) indices = *scheduled;
+  else
+    for (std::size_t i = dropped_; i < data_.size(); ++i) indices.push_back(i);
   train::TrainingSet set;
-  for (std::size_t i = dropped_; i < data_.size(); ++i) set.add(data_.frames[i], data_.weights[i], data_.origins[i]);
+  std::map<std::string, std::uint64_t> through;  // the newest trial of each walker in the set
+  for (const std::size_t i : indices) {
+    set.add(data_.frames[i], data_.weights[i], data_.origins[i]);
+    std::uint64_t& t = through[keys_[i].walker];
+    t = std::max(t, keys_[i].trial);
+  }
   train::TrainOptions o = options_.train;
   o.seed = options_.seed + static_cast<std::uint64_t>(version_);
   train::TrainResult r;
   const bool scratch = model_file_.empty();
+  const int round = scheduled ? model_round() + 1 : 0;
   if (scratch) {
     o.epochs = options_.first_epochs;
     r = train::train(options_.spec, set, o);
   } else {
-    o.epochs = options_.epochs;
+    o.epochs = next_epochs_;
     o.feature_cache = &cache_;
     r = train::train(train::load_trainable_model((fs::path(options_.state_dir) / model_file_).string()), set, o);
   }
@@ -208,17 +311,27 @@ void TrainerDaemon::train_round(ModelPublisher& publisher) {
   auto meta = train::training_metadata(r, o, scratch ? std::nullopt : std::optional<long long>(version_));
   meta.model_version = next;
   meta.extra["trainer.samples"] = std::to_string(set.size());
+  if (scheduled) {
+    meta.extra["trainer.round"] = std::to_string(round);
+    meta.extra["trainer.data_through_trial"] = std::to_string(static_cast<std::uint64_t>(round) * options_.retrain_interval);
+  }
   const std::string file = model_name(next);
   train::write_trained_model((fs::path(options_.state_dir) / file).string(), r.model, meta);
+  std::string through_text;
+  for (const auto& [w, t] : through) through_text += (through_text.empty() ? "" : "/") + w + ":" + std::to_string(t);
+  events_->record("train", started, EventLog::now(),
+                  "version=" + std::to_string(next) + " samples=" + std::to_string(set.size()) +
+                      " epochs=" + std::to_string(r.curve.size()) + " through=" + through_text);
 
   const train::EpochRecord best = r.best();
   const bool held_out = !r.split.validation.empty();
   const double loss = held_out ? best.validation_loss : best.train_loss;
   const train::ErrorSums e = r.best_errors();
-  const bool publish = options_.publish_every_round || !published_loss_ || loss < *published_loss_;
+  const bool publish = scheduled || options_.publish_every_round || !published_loss_ || loss < *published_loss_;
   bool published = false;
   if (publish) {
     try {
+      EventSpan span(events_.get(), "publish", "version=" + std::to_string(next));
       publisher.publish({next, read_text((fs::path(options_.state_dir) / file).string())});
       published = true;
       published_loss_ = loss;
@@ -234,6 +347,7 @@ void TrainerDaemon::train_round(ModelPublisher& publisher) {
   ++rounds_;
   samples_at_last_round_ = data_.size();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!scratch) choose_epochs(seconds, static_cast<int>(r.curve.size()), set.size());
   char row[256];
   std::snprintf(row, sizeof row, "%lld,%zu,%zu,%.6g,%.6g,%.6g,%d,%.4g\n", next, set.size(), r.curve.size(), loss,
                 e.energy_rmse() * 1e3, e.force_rmse() * 1e3, published ? 1 : 0, seconds);
@@ -250,11 +364,19 @@ void TrainerDaemon::train_round(ModelPublisher& publisher) {
 bool TrainerDaemon::step(SampleFeed& feed, ModelPublisher& publisher, ModelSource& models) {
   ingest(feed);
   adopt(models);
+  if (options_.retrain_interval > 0) {
+    // The schedule never trains from scratch: version 1 is the walkers' (bootstrap or init).
+    if (model_file_.empty() || !scheduled_round()) return false;
+    ingest(feed);  // whatever a walker wrote before the sample that showed it passed the round
+    const auto order = scheduled_round();
+    train_round(publisher, &*order);
+    return true;
+  }
   const std::size_t fresh = data_.size() - samples_at_last_round_;
   const bool ready = model_file_.empty() ? data_.size() >= options_.min_samples
                                          : fresh >= std::max<std::size_t>(options_.min_new_samples, 1);
   if (!ready) return false;
-  train_round(publisher);
+  train_round(publisher, nullptr);
   return true;
 }
 

@@ -1,6 +1,7 @@
 // The walker loop: choose a move, attempt it, log it durably, checkpoint.
 #include "slhmc/sampling/slhmc_run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -175,8 +176,16 @@ void SlhmcRun::run(const Observer& observer) {
   while (state_.trials < options_.trials) {
     // The move type is drawn from the chain's own stream, so restarts stay in step.
     const bool volume_move = options_.volume_move_fraction > 0 && state_.rng.uniform() < options_.volume_move_fraction;
+    const double started = events_ ? EventLog::now() : 0.0;
     const TrialRecord rec =
         volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, *surrogate_, reference_);
+    if (events_) {
+      // An attempt is its trajectory, then its reference evaluation.
+      const double ended = EventLog::now();
+      const std::string detail = "trial=" + std::to_string(rec.trial);
+      if (!volume_move) events_->record("trajectory", started, started + rec.seconds_trajectory, detail);
+      events_->record("reference", std::max(started, ended - rec.seconds_reference), ended, detail);
+    }
     if (!volume_move) {
       ++window_trials_;
       window_accepted_ += rec.accepted;

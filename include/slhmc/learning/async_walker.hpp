@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,14 +31,26 @@ namespace slhmc::learning {
 struct AsyncWalkerOptions {
   std::string walker = "walker-0";         // id in the transport (letters, digits, '-', '_')
   std::uint64_t poll_interval_trials = 1;  // ask for a newer model at most this often
+  std::uint64_t ship_interval_trials = 1;  // send the new samples every this many trials
   std::uint64_t production_after = 0;      // after this trial keep the model (0: never freeze)
   double skin = 1.0;                       // Å, neighbour-list skin of the surrogates it loads
-  TransportConfig transport;
+  // Deterministic mode (> 0): after trial m*K (m >= 2) the walker swaps in the model of round
+  // m - 1 of the trainer's schedule (trained on the trials up to (m-1)*K), waiting for it if it
+  // is not there yet (at most wait_timeout_s, then the run stops with an error). It skips a swap,
+  // equally deterministically, when it sent no sample of a trial after (m-1)*K (all those
+  // trajectories diverged) since the trainer cannot know it has passed that trial.
+  std::uint64_t retrain_interval = 0;
+  double wait_timeout_s = 3600.0;
+  TransportConfig transport;               // type "in-process": a trainer thread of `slhmc run`
 };
 
-// [training] mode = "sync" (nothing) or "async" (the options, from [training] walker,
-// poll_interval_trials, production_after and [training.transport]).
+// [training] mode = "sync" (nothing), "async" or "deterministic" (the options, from [training]
+// walker, poll_interval_trials, ship_interval_trials, production_after, retrain_interval,
+// wait_timeout_s and [training.transport], whose absence means the in-process transport).
 std::optional<AsyncWalkerOptions> read_async_walker_options(const Config& training, const std::string& base_dir);
+
+// The round of the deterministic schedule that trained `model` (its `trainer.round`), if any.
+std::optional<std::uint64_t> schedule_round(const nnp::NativeModel& model, const std::string& source);
 
 class AsyncWalker {
  public:
@@ -55,10 +68,17 @@ class AsyncWalker {
   int swaps() const { return swaps_; }
   // Problems met while polling (refused models), for the user.
   std::function<void(const std::string&)> on_message;
+  // Deterministic mode: why the trainer cannot deliver any more ("" while it can), so that a walker
+  // waiting for a model stops with that reason instead of waiting for its timeout.
+  std::function<std::string()> trainer_failure;
 
  private:
   void send_new_samples(const sampling::SlhmcRun& run);
   void poll(sampling::SlhmcRun& run);
+  // Deterministic mode, after trial m*K: swap in the schedule's model, waiting if needed.
+  void await_scheduled(sampling::SlhmcRun& run, std::uint64_t m);
+  // Verifies `model` (species, cutoff; in deterministic mode its round) and swaps it in; throws Error.
+  void swap_in(sampling::SlhmcRun& run, const PublishedModel& model, std::optional<std::uint64_t> round);
   std::string phase(std::uint64_t trial) const;  // "learning", or "production" after production_after
 
   AsyncWalkerOptions options_;
@@ -73,6 +93,8 @@ class AsyncWalker {
   std::int64_t offset_ = 0;       // bytes of samples.xyz already sent
   std::uint64_t sequence_ = 0;    // next sample's number
   std::uint64_t last_poll_ = 0;   // trial of the last poll
+  std::uint64_t last_sent_trial_ = 0;  // the newest trial of a sample sent
+  long long first_version_ = 0;   // deterministic mode: the version of round 0
   std::size_t sent_ = 0;
   int swaps_ = 0;
   std::string bootstrap_problem_;  // reported through on_message by attach()

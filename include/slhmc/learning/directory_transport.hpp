@@ -78,6 +78,8 @@ class DirectoryModelSource : public ModelSource {
  public:
   explicit DirectoryModelSource(std::string root);
   std::optional<PublishedModel> newer_than(long long current, std::string* problem = nullptr) override;
+  // models/model-vN.nnp if it is there, whole (its own checksum) and of that version.
+  std::optional<PublishedModel> exactly(long long version, std::string* problem = nullptr) override;
 
  private:
   std::string dir_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -33,6 +34,7 @@ class InProcessTransport {
   struct Source : ModelSource {
     InProcessTransport* t;
     std::optional<PublishedModel> newer_than(long long current, std::string* problem = nullptr) override;
+    std::optional<PublishedModel> exactly(long long version, std::string* problem = nullptr) override;
   };
   struct Feed : SampleFeed {
     InProcessTransport* t;
@@ -46,7 +48,7 @@ class InProcessTransport {
   std::mutex mutex_;
   std::deque<Sample> queue_;
   SampleLedger ledger_;  // drops repeats, as every feed does
-  std::optional<PublishedModel> model_;
+  std::map<long long, PublishedModel> models_;  // every version published (they are small)
   Sink sink_;
   Source source_;
   Feed feed_;

@@ -19,6 +19,8 @@ class SampleLedger {
   bool contains(const std::string& walker, std::uint64_t sequence) const;
   // True if every sequence in [first, last] of `walker` is recorded.
   bool contains_all(const std::string& walker, std::uint64_t first, std::uint64_t last) const;
+  // How many of `walker`'s samples form an unbroken run from sequence 0.
+  std::uint64_t contiguous(const std::string& walker) const;
   std::uint64_t total() const { return total_; }
   std::size_t walkers() const { return walkers_.size(); }
 

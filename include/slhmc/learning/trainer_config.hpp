@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "slhmc/io/config.hpp"
 #include "slhmc/learning/trainer_daemon.hpp"
@@ -13,19 +14,29 @@
 namespace slhmc::learning {
 
 struct TransportConfig {
-  std::string type = "directory";  // "directory" or "tcp"
+  std::string type = "directory";  // "directory", "tcp", or (a walker's) "in-process"
   std::string path;                // directory: the shared directory (resolved)
   std::string host = "127.0.0.1";  // tcp: where the trainer listens (trainer) / is reached (walker)
   int port = 0;                    // tcp: its port (1..65535)
 };
 
-// [transport] of `slhmc trainer` or [training.transport] of `slhmc run`.
-TransportConfig read_transport_config(const Config& transport, const std::string& base_dir);
+// [transport] of `slhmc trainer` or [training.transport] of `slhmc run` (`walker`: "in-process"
+// is a choice too).
+TransportConfig read_transport_config(const Config& transport, const std::string& base_dir, bool walker = false);
 
 struct TrainerConfig {
   TransportConfig transport;
   TrainerDaemonOptions daemon;
 };
+
+// The keys of a trainer's [training] table (also the in-process trainer of `slhmc run`):
+// min_samples, min_new_samples, epochs, first_epochs, max_samples, publish, mode
+// ("async" | "deterministic" with retrain_interval and walkers), balance ("fixed" | "auto"
+// with refresh_fraction, min_round_s, max_round_s, min_epochs, max_epochs), and the keys of
+// read_training_tables. Fills `d` (not validated: the caller does). Without `walkers` the
+// deterministic schedule takes `default_walkers` (the walker of an in-process trainer).
+void read_trainer_training(const Config& training, const std::string& base_dir, TrainerDaemonOptions& d,
+                           const std::vector<std::string>& default_walkers = {});
 
 // Relative paths resolve against base_dir; state_dir defaults to <transport path>/trainer
 // (directory) or <base_dir>/trainer-state (tcp), and

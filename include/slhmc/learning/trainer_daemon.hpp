@@ -19,10 +19,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "slhmc/io/durable_file.hpp"
+#include "slhmc/io/event_log.hpp"
 #include "slhmc/learning/sample_ledger.hpp"
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/train/trainer.hpp"
@@ -42,6 +44,22 @@ struct TrainerDaemonOptions {
   std::string stop_file;              // stop when this file exists ("" : never)
   double poll_interval_s = 1.0;       // between polls of the feed when idle
   std::string initial_model;          // start from this file when nothing is published yet
+  // Deterministic schedule (DESIGN §5, docs/learning.md): round i trains on the samples of
+  // `walkers` from trials <= i * retrain_interval plus their bootstrap samples, in a fixed order
+  // (trial, walker, sequence), once every walker has sent a sample of a later trial; every round
+  // is published. Its models record the round (`trainer.round`) and the last trial of their data
+  // (`trainer.data_through_trial`) so a walker can check them. 0: train on whatever arrived.
+  std::uint64_t retrain_interval = 0;
+  std::vector<std::string> walkers;
+  // Automatic balance (not with the deterministic schedule): the epochs of each round are chosen
+  // so that it lasts about as long as the walkers take to add `refresh_fraction` of the data set
+  // (measured sample rate; measured seconds per epoch and sample), within [min_round_s,
+  // max_round_s] and [min_epochs, max_epochs]: short rounds while data pours in (fresh models),
+  // long ones while it trickles (the GPU keeps improving the model).
+  bool auto_balance = false;
+  double refresh_fraction = 0.1;
+  double min_round_s = 1.0, max_round_s = 300.0;
+  int min_epochs = 5, max_epochs = 5000;
   train::ModelSpec spec;              // from scratch
   train::TrainOptions train;          // loss, optimizer, held-out (validation) fraction, device
   std::uint64_t seed = 1;
@@ -56,9 +74,12 @@ class TrainerDaemon {
   // What has been counted (give it to a feed that is created after the daemon, e.g.
   // DirectorySampleFeed, so that it skips what was already taken).
   const SampleLedger& ledger() const { return ledger_; }
+  const std::string& state_dir() const { return options_.state_dir; }
   long long version() const { return version_; }
   std::size_t samples() const { return data_.size(); }
   int rounds() const { return rounds_; }
+  // Epochs the next round will train (auto balance changes it).
+  int next_epochs() const { return next_epochs_; }
 
   // One poll: takes new samples (stored and checkpointed), adopts a newer published model, and
   // trains (and maybe publishes) one round if there is enough data. True if it trained.
@@ -74,8 +95,19 @@ class TrainerDaemon {
   void ingest(SampleFeed& feed);
   void adopt(ModelSource& models);
   void save_checkpoint();
-  void train_round(ModelPublisher& publisher);
+  // `scheduled`: the deterministic schedule's samples; null: all (the newest max_samples).
+  void train_round(ModelPublisher& publisher, const std::vector<std::size_t>* scheduled);
   void say(const std::string& line) const;
+  // Deterministic schedule: the samples of the next round (indices into data_, in their fixed
+  // order), or nothing while some walker has not yet passed the round's last trial.
+  std::optional<std::vector<std::size_t>> scheduled_round() const;
+  void choose_epochs(double round_seconds, int epochs, std::size_t samples);
+  int model_round() const;  // `trainer.round` of the current model (0 if it has none)
+
+  struct SampleKey {
+    std::string walker;
+    std::uint64_t sequence = 0, trial = 0;
+  };
 
   TrainerDaemonOptions options_;
   SampleLedger ledger_;
@@ -88,6 +120,11 @@ class TrainerDaemon {
   std::optional<double> published_loss_;  // held-out loss of the newest model this trainer published
   int rounds_ = 0;
   AppendOnlyFile store_, log_;
+  std::vector<SampleKey> keys_;       // of data_'s samples
+  std::unique_ptr<EventLog> events_;  // state_dir/events.csv
+  int next_epochs_ = 0;
+  mutable std::pair<std::string, int> round_of_;  // model_round() of a model file, cached
+  std::vector<std::pair<double, std::size_t>> arrivals_;  // (time, samples counted), recent polls
 };
 
 }  // namespace slhmc::learning

@@ -55,6 +55,11 @@ class ModelSource {
   // longer than the transport's poll timeout; a broken or partial publication is skipped (and
   // reported through `problem`), never returned.
   virtual std::optional<PublishedModel> newer_than(long long current, std::string* problem = nullptr) = 0;
+  // Published version `version` exactly, if the transport keeps earlier versions and has it (the
+  // deterministic mode asks for the one its schedule needs); by default nothing (only the newest).
+  virtual std::optional<PublishedModel> exactly(long long /*version*/, std::string* /*problem*/ = nullptr) {
+    return std::nullopt;
+  }
 };
 
 // Trainer side.

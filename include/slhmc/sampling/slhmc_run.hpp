@@ -17,6 +17,7 @@
 #include <string>
 
 #include "slhmc/io/durable_file.hpp"
+#include "slhmc/io/event_log.hpp"
 #include "slhmc/sampling/checkpoint.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
 
@@ -73,6 +74,10 @@ class SlhmcRun {
   const std::string& model_file() const { return model_file_; }
   // The samples log's size now (for readers that must stop at what the checkpoint covers).
   std::int64_t samples_size() const { return samples_.size(); }
+  // Telemetry: each trial's trajectory and reference evaluation become events (trial=N) in
+  // `log` (null: none). The log must outlive the run.
+  void set_event_log(EventLog* log) { events_ = log; }
+  EventLog* event_log() const { return events_; }
   // Writes summary.txt from the run's logs (also called at the end of run()).
   std::string write_summary() const;
 
@@ -96,6 +101,7 @@ class SlhmcRun {
   std::string model_file_;
   std::string phase_ = "fixed";
   BetweenTrials between_trials_;
+  EventLog* events_ = nullptr;
 };
 
 }  // namespace slhmc::sampling
