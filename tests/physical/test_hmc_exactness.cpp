@@ -15,11 +15,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <thread>
 
 #include "slhmc/core/error.hpp"
+#include "slhmc/core/rng.hpp"
 #include "slhmc/core/units.hpp"
 #include "slhmc/sampling/hmc_building_blocks.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
@@ -202,6 +206,52 @@ TEST(HmcExactness, SurrogatesSwappedBetweenTrialsKeepTheMarginals) {
       }
   }
   EXPECT_LT(ks_x(s), kKsCritical) << "x marginal (double well), " << s.x.size() << " samples";
+  EXPECT_LT(ks_y(s), kKsCritical) << "y marginal (harmonic), " << s.y.size() << " samples";
+}
+
+// Asynchronous learning: another thread publishes new surrogate versions at times of its own
+// (here every 20-400 µs of wall time, so the swap trials depend on thread scheduling), and the
+// walker takes the newest one only between trials, as AsyncWalker does. The marginals stay exact.
+TEST(HmcExactness, SurrogatesPublishedAsynchronouslyKeepTheMarginals) {
+  ExternalDoubleWell reference(0.05, 1.0, 0.5);
+  std::vector<ExternalDoubleWell> surrogates{{0.02, 0.8, 1.0}, {0.08, 1.2, 0.3}, {0.05, 1.0, 0.7}};
+  std::atomic<int> published{0};
+  std::atomic<bool> done{false};
+  std::thread trainer([&] {
+    Rng rng(5);
+    while (!done) {
+      std::this_thread::sleep_for(std::chrono::microseconds(20 + static_cast<int>(380 * rng.uniform())));
+      published = (published + 1) % static_cast<int>(surrogates.size());
+    }
+  });
+  Frame frame;
+  for (int i = 0; i < 3; ++i) {
+    frame.add_atom(1, {i % 2 ? 1.0 : -1.0, 0.1 * i, -0.1 * i});
+    frame.masses.back() = 1.0;
+  }
+  ChainState state = make_chain_state(frame, reference, 78);
+  HmcOptions opt;
+  opt.temperature_K = kTemperature;
+  opt.n_md = 20;
+  opt.dt_fs = 2.0;
+  HmcMove move(opt);
+  Samples s;
+  int swaps = 0, in_use = 0;
+  for (int t = 0; t < kTrials * scale(); ++t) {
+    const int newest = published;  // the poll between trials
+    swaps += newest != in_use;
+    in_use = newest;
+    move.attempt(state, surrogates[static_cast<std::size_t>(in_use)], reference);
+    if (t >= 200 && t % kThin == 0)
+      for (const auto& r : state.frame.positions) {
+        s.x.push_back(r[0]);
+        s.y.push_back(r[1]);
+      }
+  }
+  done = true;
+  trainer.join();
+  EXPECT_GT(swaps, 100) << "the surrogate must actually change during the chain";
+  EXPECT_LT(ks_x(s), kKsCritical) << "x marginal (double well), " << s.x.size() << " samples, " << swaps << " swaps";
   EXPECT_LT(ks_y(s), kKsCritical) << "y marginal (harmonic), " << s.y.size() << " samples";
 }
 

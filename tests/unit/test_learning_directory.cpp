@@ -17,6 +17,7 @@
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
 #include "slhmc/io/durable_file.hpp"
+#include "slhmc/io/event_log.hpp"
 #include "slhmc/learning/directory_transport.hpp"
 #include "slhmc/learning/in_process_transport.hpp"
 #include "slhmc/learning/sample_format.hpp"
@@ -347,6 +348,37 @@ TEST(TrainerDaemon, TrainsPublishesAndResumesWithoutLosingOrRepeatingSamples) {
   // Every round is in trainer.csv once (header + 3 rows), versions rising.
   const std::string csv = test::read_text(state + "/trainer.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;
+}
+
+// balance = "auto": a round should last about as long as the walkers take to add a tenth of the
+// data. Samples that trickle in make long rounds (up to max_epochs); rounds capped at a tiny
+// max_round_s make short ones (down to min_epochs). The events log says what the trainer did.
+TEST(TrainerDaemon, AutomaticBalanceAdaptsTheEpochsToTheSampleRate) {
+  REQUIRE_SW();
+  const auto sw = stillinger_weber();
+  for (const bool trickle : {true, false}) {
+    test::TempDir tmp;
+    InProcessTransport t;
+    TrainerDaemonOptions o = daemon_options(tmp.file("state"));
+    o.auto_balance = true;
+    o.min_new_samples = 1;
+    o.min_epochs = 2;
+    o.max_epochs = 40;
+    o.epochs = 10;
+    o.max_round_s = trickle ? 60.0 : 1e-6;
+    o.min_round_s = trickle ? 1.0 : 1e-6;
+    TrainerDaemon daemon(o);
+    std::uint64_t next = 0;
+    for (int round = 0; round < 6; ++round) {
+      for (int i = 0; i < (round == 0 ? 7 : 1); ++i) t.sink().push(make_sample("w", next++, sw.get()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(trickle ? 30 : 1));
+      EXPECT_TRUE(daemon.step(t.feed(), t.publisher(), t.source()));
+    }
+    EXPECT_EQ(daemon.next_epochs(), trickle ? 40 : 2) << (trickle ? "trickle" : "flood");
+    const auto events = read_event_log(tmp.file("state/events.csv"));
+    EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const Event& e) { return e.kind == "train"; }), 6);
+    EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const Event& e) { return e.kind == "ingest"; }), 6);
+  }
 }
 
 TEST(TrainerDaemon, RunsAsAThreadBesideWalkersInOneProcess) {
