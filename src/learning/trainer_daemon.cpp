@@ -146,6 +146,23 @@ TrainerDaemon::TrainerDaemon(TrainerDaemonOptions options) : options_(std::move(
   rounds_ = cp.rounds;
   samples_at_last_round_ = cp.samples_at_last_round;
   published_loss_ = cp.published_loss;
+  restart_pipeline();
+}
+
+void TrainerDaemon::restart_pipeline() {
+  pipeline_.reset();
+  cache_ = {};
+  if (model_file_.empty() || options_.retrain_interval > 0) return;  // the schedule orders its own sets
+  pipeline_ = std::make_unique<FeaturePipeline>(
+      train::load_trainable_model((fs::path(options_.state_dir) / model_file_).string()), options_.train.use_virial,
+      options_.train.threads);
+  for (queued_ = dropped_; queued_ < data_.size(); ++queued_) pipeline_->add(queued_, data_.frames[queued_]);
+}
+
+void TrainerDaemon::absorb_features(std::size_t through) {
+  if (!pipeline_) return;
+  const std::size_t first = trainable_end();
+  for (auto& f : pipeline_->take_from(first, through > first ? through - first : 0)) cache_.features.push_back(std::move(f));
 }
 
 void TrainerDaemon::say(const std::string& line) const {
@@ -177,6 +194,8 @@ void TrainerDaemon::ingest(SampleFeed& feed) {
     keys_.push_back({s.walker, s.sequence, s.trial});
   }
   save_checkpoint();
+  if (pipeline_)
+    for (; queued_ < data_.size(); ++queued_) pipeline_->add(queued_, data_.frames[queued_]);
   const double ended = EventLog::now();
   events_->record("ingest", started, ended, "samples=" + std::to_string(fresh.size()));
   arrivals_.emplace_back(ended, data_.size());
@@ -193,7 +212,7 @@ void TrainerDaemon::adopt(ModelSource& models) {
     write_file_atomically((fs::path(options_.state_dir) / file).string(), newer->text);
     version_ = newer->version;
     model_file_ = file;
-    cache_ = {};
+    restart_pipeline();  // its normalisation may differ: features anew
     published_loss_.reset();
     say("adopted published model v" + std::to_string(version_));
     save_checkpoint();
@@ -205,6 +224,7 @@ void TrainerDaemon::adopt(ModelSource& models) {
     version_ = v.value_or(0);
     model_file_ = model_name(version_);
     fs::copy_file(options_.initial_model, fs::path(options_.state_dir) / model_file_, fs::copy_options::overwrite_existing);
+    restart_pipeline();
     say("starting from " + options_.initial_model + " (v" + std::to_string(version_) + ")");
     save_checkpoint();
   }
@@ -261,32 +281,39 @@ std::optional<std::vector<std::size_t>> TrainerDaemon::scheduled_round() const {
   return order;
 }
 
-void TrainerDaemon::choose_epochs(double round_seconds, int epochs, std::size_t samples) {
-  if (!options_.auto_balance || arrivals_.size() < 2 || epochs < 1 || samples == 0) return;
+void TrainerDaemon::choose_epochs(const train::TrainResult& r, double round_seconds, std::size_t samples) {
+  const auto& curve = r.curve;
+  if (!options_.auto_balance || arrivals_.size() < 2 || curve.empty() || samples == 0) return;
   const auto& [t0, n0] = arrivals_.front();
   const auto& [t1, n1] = arrivals_.back();
   if (!(t1 > t0) || n1 <= n0) return;
   const double rate = static_cast<double>(n1 - n0) / (t1 - t0);  // samples per second, recently
   const double wanted_s = std::clamp(options_.refresh_fraction * static_cast<double>(data_.size()) / rate,
                                      options_.min_round_s, options_.max_round_s);
-  // An epoch costs in proportion to the samples it trains on.
-  const double epoch_s = round_seconds / epochs * static_cast<double>(data_.size()) / static_cast<double>(samples);
-  next_epochs_ = std::clamp(static_cast<int>(std::lround(wanted_s / std::max(epoch_s, 1e-9))), options_.min_epochs,
-                            options_.max_epochs);
+  // Epochs cost in proportion to the samples they train on; the rest of a round (features of the
+  // new samples, writing and publishing the model) is taken as it was.
+  const double per_epoch = curve.size() > 1 ? (curve.back().seconds - curve.front().seconds) / (curve.size() - 1)
+                                            : curve.front().seconds;
+  const double epoch_s = per_epoch * static_cast<double>(data_.size()) / static_cast<double>(samples);
+  const double fixed_s = std::max(0.0, round_seconds - per_epoch * static_cast<double>(curve.size()));
+  const double epochs = (wanted_s - fixed_s) / std::max(epoch_s, 1e-9);
+  next_epochs_ = static_cast<int>(std::clamp(std::round(epochs), static_cast<double>(options_.min_epochs),
+                                             static_cast<double>(options_.max_epochs)));
 }
 
 void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std::size_t>* scheduled) {
   const auto t0 = std::chrono::steady_clock::now();
   const double started = EventLog::now();
-  if (!scheduled && options_.max_samples > 0 && data_.size() - dropped_ > options_.max_samples) {
-    const std::size_t drop = data_.size() - options_.max_samples - dropped_;
+  const std::size_t end = trainable_end();
+  if (!scheduled && options_.max_samples > 0 && end - dropped_ > options_.max_samples) {
+    const std::size_t drop = end - options_.max_samples - dropped_;
     cache_.drop_front(drop);
     dropped_ += drop;
   }
   std::vector<std::size_t> indices;
   if (scheduled) indices = *scheduled;
   else
-    for (std::size_t i = dropped_; i < data_.size(); ++i) indices.push_back(i);
+    for (std::size_t i = dropped_; i < end; ++i) indices.push_back(i);
   train::TrainingSet set;
   std::map<std::string, std::uint64_t> through;  // the newest trial of each walker in the set
   for (const std::size_t i : indices) {
@@ -343,11 +370,11 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
   // sees may then skip numbers; they always rise).
   version_ = next;
   model_file_ = file;
-  if (scratch) cache_ = {};
+  if (scratch) restart_pipeline();  // the normalisation is fixed from now on
   ++rounds_;
-  samples_at_last_round_ = data_.size();
+  samples_at_last_round_ = scheduled ? data_.size() : end;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!scratch) choose_epochs(seconds, static_cast<int>(r.curve.size()), set.size());
+  if (!scratch) choose_epochs(r, seconds, set.size());
   char row[256];
   std::snprintf(row, sizeof row, "%lld,%zu,%zu,%.6g,%.6g,%.6g,%d,%.4g\n", next, set.size(), r.curve.size(), loss,
                 e.energy_rmse() * 1e3, e.force_rmse() * 1e3, published ? 1 : 0, seconds);
@@ -372,10 +399,13 @@ bool TrainerDaemon::step(SampleFeed& feed, ModelPublisher& publisher, ModelSourc
     train_round(publisher, &*order);
     return true;
   }
-  const std::size_t fresh = data_.size() - samples_at_last_round_;
-  const bool ready = model_file_.empty() ? data_.size() >= options_.min_samples
-                                         : fresh >= std::max<std::size_t>(options_.min_new_samples, 1);
+  const std::size_t min_new = std::max<std::size_t>(options_.min_new_samples, 1);
+  const std::size_t fresh = data_.size() > samples_at_last_round_ ? data_.size() - samples_at_last_round_ : 0;
+  // A warm start on a handful of samples would only unlearn what the model knew.
+  const bool ready = data_.size() >= options_.min_samples && (model_file_.empty() || fresh >= min_new);
   if (!ready) return false;
+  // Whatever features are ready, and at least those of min_new_samples new samples.
+  absorb_features(std::max(samples_at_last_round_ + min_new, options_.min_samples));
   train_round(publisher, nullptr);
   return true;
 }

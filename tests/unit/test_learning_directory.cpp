@@ -19,10 +19,12 @@
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/event_log.hpp"
 #include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/feature_pipeline.hpp"
 #include "slhmc/learning/in_process_transport.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/learning/trainer_config.hpp"
 #include "slhmc/learning/trainer_daemon.hpp"
+#include "slhmc/train/features.hpp"
 #include "slhmc/train/training_output.hpp"
 #include "learning_fixtures.hpp"
 #include "test_support.hpp"
@@ -348,6 +350,40 @@ TEST(TrainerDaemon, TrainsPublishesAndResumesWithoutLosingOrRepeatingSamples) {
   // Every round is in trainer.csv once (header + 3 rows), versions rising.
   const std::string csv = test::read_text(state + "/trainer.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;
+}
+
+// The trainer's feature worker gives exactly the features the trainer would compute itself, in
+// order, waits for what was asked, and names a sample whose features fail.
+TEST(FeaturePipeline, GivesTheTrainersFeaturesInOrder) {
+  REQUIRE_SW();
+  const auto sw = stillinger_weber();
+  test::TempDir tmp;
+  std::optional<long long> v;
+  (void)model_text(1, tmp.path().string());
+  const train::TrainableModel model = train::load_trainable_model(tmp.file("v1.nnp"), &v);
+  std::vector<LabelledFrame> frames;
+  for (std::uint64_t i = 0; i < 12; ++i) frames.push_back(make_sample("w", i, sw.get()).frame);
+  FeaturePipeline pipeline(train::load_trainable_model(tmp.file("v1.nnp")), false, 2);
+  for (std::size_t i = 0; i < frames.size(); ++i) pipeline.add(100 + i, frames[i]);
+  std::vector<train::FrameFeatures> got = pipeline.take_from(100, 5);
+  ASSERT_GE(got.size(), 5u);
+  for (auto& f : pipeline.take_from(100 + got.size(), frames.size() - got.size())) got.push_back(std::move(f));
+  ASSERT_EQ(got.size(), frames.size());
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const train::FrameFeatures direct = train::compute_features(model, frames[i].frame, true, false);
+    EXPECT_EQ(got[i].x, direct.x) << i;
+    EXPECT_EQ(got[i].jacobian, direct.jacobian) << i;
+    EXPECT_TRUE(got[i].has_jacobian);
+  }
+  LabelledFrame carbon = frames[0];
+  carbon.frame.numbers[0] = 6;  // a species the model does not know
+  pipeline.add(200, carbon);
+  try {
+    (void)pipeline.take_from(200, 1);
+    FAIL() << "a frame the model cannot describe gave features";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sample 200"), std::string::npos) << e.what();
+  }
 }
 
 // balance = "auto": a round should last about as long as the walkers take to add a tenth of the

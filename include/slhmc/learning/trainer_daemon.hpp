@@ -14,7 +14,9 @@
 // The first model is the newest one already published (a walker's initial or
 // bootstrap model: warm start), else `initial_model`, else one trained from
 // scratch as soon as `min_samples` samples are in. A round trains when at
-// least `min_new_samples` samples arrived since the last one.
+// least `min_samples` samples are in and `min_new_samples` arrived since the last one.
+// Between rounds a worker thread computes the descriptor features of arriving
+// samples, so a round (on a GPU) does not wait for them (FeaturePipeline).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,7 @@
 
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/event_log.hpp"
+#include "slhmc/learning/feature_pipeline.hpp"
 #include "slhmc/learning/sample_ledger.hpp"
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/train/trainer.hpp"
@@ -33,7 +36,7 @@ namespace slhmc::learning {
 
 struct TrainerDaemonOptions {
   std::string state_dir;
-  std::size_t min_samples = 20;       // from scratch: train once this many samples are in
+  std::size_t min_samples = 20;       // no round (from scratch or warm) before this many samples are in
   std::size_t min_new_samples = 1;    // a round needs this many new samples
   int epochs = 60;                    // per round (warm start)
   int first_epochs = 300;             // for a model from scratch
@@ -58,8 +61,8 @@ struct TrainerDaemonOptions {
   // long ones while it trickles (the GPU keeps improving the model).
   bool auto_balance = false;
   double refresh_fraction = 0.1;
-  double min_round_s = 1.0, max_round_s = 300.0;
-  int min_epochs = 5, max_epochs = 5000;
+  double min_round_s = 0.5, max_round_s = 120.0;
+  int min_epochs = 5, max_epochs = 1000;
   train::ModelSpec spec;              // from scratch
   train::TrainOptions train;          // loss, optimizer, held-out (validation) fraction, device
   std::uint64_t seed = 1;
@@ -101,8 +104,15 @@ class TrainerDaemon {
   // Deterministic schedule: the samples of the next round (indices into data_, in their fixed
   // order), or nothing while some walker has not yet passed the round's last trial.
   std::optional<std::vector<std::size_t>> scheduled_round() const;
-  void choose_epochs(double round_seconds, int epochs, std::size_t samples);
+  void choose_epochs(const train::TrainResult& result, double round_seconds, std::size_t samples);
   int model_round() const;  // `trainer.round` of the current model (0 if it has none)
+  // Asynchronous rounds with a model: the features of new samples come from a worker thread
+  // (FeaturePipeline) while a round trains; a round takes the samples whose features are ready.
+  void restart_pipeline();
+  // Moves ready features into cache_, waiting until it covers sample `through` - 1 if given.
+  void absorb_features(std::size_t through = 0);
+  // Samples a round may train on now: [dropped_, trainable_end()).
+  std::size_t trainable_end() const { return pipeline_ ? dropped_ + cache_.features.size() : data_.size(); }
 
   struct SampleKey {
     std::string walker;
@@ -122,6 +132,8 @@ class TrainerDaemon {
   AppendOnlyFile store_, log_;
   std::vector<SampleKey> keys_;       // of data_'s samples
   std::unique_ptr<EventLog> events_;  // state_dir/events.csv
+  std::unique_ptr<FeaturePipeline> pipeline_;
+  std::size_t queued_ = 0;            // samples before this one were given to the pipeline
   int next_epochs_ = 0;
   mutable std::pair<std::string, int> round_of_;  // model_round() of a model file, cached
   std::vector<std::pair<double, std::size_t>> arrivals_;  // (time, samples counted), recent polls
