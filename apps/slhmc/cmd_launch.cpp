@@ -32,8 +32,12 @@ namespace fs = std::filesystem;
 using learning::LaunchPlan;
 using learning::LaunchProcess;
 
-volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int sig) { g_signal = sig; }
+volatile std::sig_atomic_t g_signal = 0;  // the first SIGINT/SIGTERM received
+volatile std::sig_atomic_t g_signals = 0;  // how many
+extern "C" void on_signal(int sig) {
+  if (!g_signal) g_signal = sig;
+  g_signals = g_signals + 1;
+}
 
 // Shorter paths in messages: relative to the working directory when below it.
 std::string shown(const std::string& path) {
@@ -185,14 +189,19 @@ int launch(const ConfigOptions& options, bool restart, bool dry_run) {
   std::cout.flush();
 
   std::vector<std::string> failed;
-  int forwarded = 0;
+  int forwarded = 0, handled = 0;
   bool stop_written = false;
   while (true) {
-    if (g_signal && g_signal != forwarded) {
+    if (g_signals > handled) {
+      // The first signal is passed on as it is; a second one kills what is left.
+      handled = g_signals;
       forwarded = g_signal;
-      std::cout << "slhmc launch: signal " << forwarded << " received; passing it on to every process\n";
-      trainer.process->signal(forwarded);
-      for (auto& w : walkers) w.process->signal(forwarded);
+      const int sig = handled == 1 ? forwarded : SIGKILL;
+      std::cout << "slhmc launch: signal " << forwarded << " received; "
+                << (handled == 1 ? "passing it on to every process\n" : "again: killing every process\n");
+      std::cout.flush();
+      trainer.process->signal(sig);
+      for (auto& w : walkers) w.process->signal(sig);
     }
     bool walkers_running = false;
     for (auto& w : walkers) {
