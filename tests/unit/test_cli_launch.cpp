@@ -5,11 +5,13 @@
 // starts and one that fails at run time makes the launch fail naming it;
 // SIGINT reaches every child and the walkers restart from their checkpoints.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "learning_fixtures.hpp"
@@ -19,14 +21,17 @@
 namespace slhmc {
 namespace {
 
+const char* const kDirectory = "type = \"directory\"\npath = \"exchange\"\n";
+
 struct LaunchFiles {
   test::TempDir tmp;
   std::string cd;
-  explicit LaunchFiles(int trials, const std::string& extra_launch_keys = "") {
-    test::write_text(tmp.file("walker.toml"),
-                     test::async_walker_toml(trials, "type = \"directory\"\npath = \"exchange\"\n") +
-                         test::kTinySiModelToml);
-    test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
+  // `transport`: the keys of the walkers' [training.transport] and the trainer's [transport].
+  explicit LaunchFiles(int trials, const std::string& extra_launch_keys = "", const std::string& transport = kDirectory) {
+    test::write_text(tmp.file("walker.toml"), test::async_walker_toml(trials, transport) + test::kTinySiModelToml);
+    std::string trainer = test::kTrainerToml;
+    trainer.replace(trainer.find(kDirectory), std::string(kDirectory).size(), transport);
+    test::write_text(tmp.file("trainer.toml"), trainer + test::kTinySiModelToml);
     test::write_text(tmp.file("launch.toml"), "[launch]\nwalker = \"walker.toml\"\ntrainer = \"trainer.toml\"\n"
                                               "walkers = 2\ndirectory = \"run\"\nseed_stride = 10\n" +
                                                   extra_launch_keys);
@@ -141,6 +146,39 @@ TEST(CliLaunch, SignalsReachEveryChildAndWalkersRestartFromCheckpoints) {
   EXPECT_NE(out.find("failed: walker-1"), std::string::npos) << out;
   EXPECT_EQ(trials_of("walker-0"), done + 4);
   EXPECT_TRUE(std::filesystem::exists(f.tmp.file("run/walker-0.log.prev"))) << "the first log is kept";
+}
+
+TEST(CliLaunch, OverTcpTheTrainerStopsThroughItsStopFileToo) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  // Apart from the port of CliTcpLearning (same pid base), in case both run at once.
+  const int port = 20000 + static_cast<int>((getpid() + 7919) % 20000);
+  LaunchFiles f(20, "", "type = \"tcp\"\nport = " + std::to_string(port) + "\n");
+  std::string out;
+  ASSERT_EQ(test::run_command(f.cd + exe + " launch launch.toml", &out), 0) << out;
+  EXPECT_NE(out.find("asking the trainer to stop (trainer-state/STOP)"), std::string::npos) << out;
+  EXPECT_NE(out.find("trainer: stopped (stop file"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(f.tmp.file("trainer-state/STOP")));
+  std::set<std::string> walkers;
+  for (const auto& s : learning::parse_samples(test::read_text(f.tmp.file("trainer-state/samples.xyz")), "store"))
+    walkers.insert(s.walker);
+  EXPECT_EQ(walkers, (std::set<std::string>{"walker-0", "walker-1"}));
+  for (const char* w : {"walker-0", "walker-1"})
+    EXPECT_GE(test::model_versions(test::read_text(f.tmp.file(std::string("run/") + w + "/trials.csv"))).back(), 2)
+        << w;
+}
+
+TEST(CliLaunch, TheExampleChecksOut) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  test::TempDir tmp;  // the run directory elsewhere: a run of the example in the tree must not matter
+  std::string out;
+  const std::string launch = std::string(SLHMC_SOURCE_DIR) + "/examples/async-silicon/launch.toml";
+  ASSERT_EQ(test::run_command(exe + " launch " + launch + " --dry-run --set launch.directory=" + tmp.file("run"), &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("walker-1 (seed 1001)"), std::string::npos) << out;
+  EXPECT_NE(out.find("every walker's config checked"), std::string::npos) << out;
 }
 
 }  // namespace
