@@ -164,12 +164,11 @@ int launch(const ConfigOptions& options, bool restart, bool dry_run) {
 
   fs::create_directories(plan.directory);
   // A restarted launch keeps the previous logs one generation back.
-  for (const LaunchProcess* p : [&] {
-         std::vector<const LaunchProcess*> all{&plan.trainer};
-         for (const auto& w : plan.walkers) all.push_back(&w);
-         return all;
-       }())
-    if (fs::exists(p->log)) fs::rename(p->log, p->log + ".prev");
+  auto keep_log = [](const LaunchProcess& p) {
+    if (fs::exists(p.log)) fs::rename(p.log, p.log + ".prev");
+  };
+  keep_log(plan.trainer);
+  for (const auto& w : plan.walkers) keep_log(w);
   // A stop file left from an earlier launch would stop the new trainer at once.
   if (fs::exists(plan.stop_file)) {
     fs::remove(plan.stop_file);
