@@ -103,6 +103,10 @@ std::string ClientProcess::stop(double grace_s) {
   return *ended_;
 }
 
+void ClientProcess::signal(int sig) {
+  if (!finished()) ::kill(-pid_, sig);
+}
+
 std::string ClientProcess::log_tail(std::size_t lines) const {
   if (log_path_.empty()) return "";
   std::ifstream in(log_path_);

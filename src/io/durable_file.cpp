@@ -57,10 +57,19 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     throw;
   }
   if (keep_previous && std::filesystem::exists(path)) {
-    const std::string prev = path + ".prev";
-    if (std::rename(path.c_str(), prev.c_str()) != 0) {
+    // The old file becomes .prev through a second name (a hard link, or a copy where the file
+    // system has none), so that `path` itself never goes missing: a process killed between two
+    // renames would otherwise leave only .prev, and a restart would find no checkpoint.
+    const std::string prev = path + ".prev", prev_tmp = prev + ".tmp";
+    std::error_code ec;
+    std::filesystem::remove(prev_tmp, ec);
+    std::filesystem::create_hard_link(path, prev_tmp, ec);
+    if (ec) std::filesystem::copy_file(path, prev_tmp, ec);
+    if (ec || std::rename(prev_tmp.c_str(), prev.c_str()) != 0) {
+      const std::string why = ec ? ec.message() : errno_text();
       std::remove(tmp.c_str());
-      throw Error("cannot rename '" + path + "' to '" + prev + "': " + errno_text());
+      std::remove(prev_tmp.c_str());
+      throw Error("cannot keep '" + path + "' as '" + prev + "': " + why);
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include <string>
@@ -120,6 +121,35 @@ inline bool wait_for(const std::function<bool()>& done, double seconds) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < end && !done()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   return done();
+}
+
+// One column of a run's trials.csv, by its header name (empty if there is no such column).
+inline std::vector<std::string> trials_column(const std::string& trials_csv, const std::string& name) {
+  std::istringstream in(trials_csv);
+  std::string line;
+  std::getline(in, line);
+  std::size_t index = 0;
+  {
+    std::istringstream header(line);
+    std::string cell;
+    while (std::getline(header, cell, ',') && cell != name) ++index;
+    if (cell != name) return {};
+  }
+  std::vector<std::string> out;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string cell;
+    for (std::size_t i = 0; i <= index; ++i) std::getline(l, cell, ',');
+    out.push_back(cell);
+  }
+  return out;
+}
+
+// The model_version column of trials.csv.
+inline std::vector<long long> model_versions(const std::string& trials_csv) {
+  std::vector<long long> out;
+  for (const auto& v : trials_column(trials_csv, "model_version")) out.push_back(std::stoll(v));
+  return out;
 }
 
 }  // namespace slhmc::test

@@ -24,27 +24,6 @@ namespace {
 
 const std::string kWalker = test::async_walker_toml(12, "type = \"directory\"\npath = \"exchange\"\n");
 
-// The model_version column of trials.csv.
-std::vector<long long> versions_in(const std::string& trials_csv) {
-  std::istringstream in(trials_csv);
-  std::string line;
-  std::getline(in, line);
-  std::size_t column = 0;
-  {
-    std::istringstream h(line);
-    std::string name;
-    while (std::getline(h, name, ',') && name != "model_version") ++column;
-  }
-  std::vector<long long> out;
-  while (std::getline(in, line)) {
-    std::istringstream l(line);
-    std::string cell;
-    for (std::size_t i = 0; i <= column; ++i) std::getline(l, cell, ',');
-    out.push_back(std::stoll(cell));
-  }
-  return out;
-}
-
 TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
@@ -74,7 +53,7 @@ TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --restart --set sampler.trials=20", &out), 0) << out;
   const std::string trials = test::read_text(tmp.file("walker/trials.csv"));
   EXPECT_EQ(trials.find(",fixed"), std::string::npos) << "every trial of a learning walker is in phase learning";
-  const auto versions = versions_in(trials);
+  const auto versions = test::model_versions(trials);
   ASSERT_EQ(versions.size(), 20u);
   EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end()));
   EXPECT_EQ(versions.front(), 1);
@@ -92,7 +71,7 @@ TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
                    std::string("slhmc-model-manifest 1\nversion = 99\nfile = model-v99.nnp\nfnv1a64 = ") + sum + "\n");
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --restart --set sampler.trials=24", &out), 0) << out;
   EXPECT_NE(out.find("walker: kept model v" + std::to_string(versions.back())), std::string::npos) << out;
-  const auto after = versions_in(test::read_text(tmp.file("walker/trials.csv")));
+  const auto after = test::model_versions(test::read_text(tmp.file("walker/trials.csv")));
   ASSERT_EQ(after.size(), 24u);
   EXPECT_EQ(after.back(), versions.back());
 

@@ -34,6 +34,8 @@ class ClientProcess {
   // Waits up to `grace_s` for it to end by itself, then SIGTERM to its group,
   // another second, then SIGKILL. Returns how it ended.
   std::string stop(double grace_s);
+  // Sends `sig` to its process group (a signal its parent received, passed on); nothing once ended.
+  void signal(int sig);
   // The last `lines` lines of its log ("" without a log).
   std::string log_tail(std::size_t lines = 15) const;
   const ProcessSpec& spec() const { return spec_; }

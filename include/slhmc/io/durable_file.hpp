@@ -11,8 +11,9 @@
 namespace slhmc {
 
 // Writes `content` to `path` atomically: temporary file in the same directory, fsync, rename,
-// fsync of the directory. If `keep_previous` and `path` exists, the old file is first renamed
-// to `path + ".prev"` — so a corrupted new file never leaves the run without a good copy.
+// fsync of the directory. If `keep_previous` and `path` exists, the old file is first kept as
+// `path + ".prev"` — so a corrupted new file never leaves the run without a good copy — and
+// `path` itself is there at every instant (a process killed half-way leaves old or new).
 void write_file_atomically(const std::string& path, const std::string& content, bool keep_previous = false);
 
 // An append-only file. Records are written with one write() each; sync() makes everything
