@@ -120,6 +120,8 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
   const std::map<long, Config> own = walker_tables(launch, count);
 
   // The trainer: its config complete, its transport and stop file as it will see them.
+  std::uint64_t schedule = 0;             // the trainer's retrain_interval in deterministic mode
+  std::vector<std::string> schedule_walkers;
   {
     Config tc = Config::from_file(trainer_file);
     apply_all(tc, launch, "trainer_set", trainer_set);
@@ -128,6 +130,8 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
       tc.check_all_used();
       plan.transport = t.transport;
       plan.stop_file = t.daemon.stop_file;
+      schedule = t.daemon.retrain_interval;
+      schedule_walkers = t.daemon.walkers;
     } catch (const Error& e) {
       throw ConfigError(launch.key_path("trainer"), trainer_file + ": " + e.what());
     }
@@ -179,12 +183,17 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
     try {
       p.seed = sampler_seed(wc);
       const auto training = wc.optional_section("training");
-      if (!training || training->get_string("mode", "sync") != "async")
-        throw Error("[training] mode must be \"async\" (a walker that a `slhmc trainer` feeds)");
+      const std::string mode = training ? training->get_string("mode", "sync") : "sync";
+      if (mode != "async" && mode != "deterministic")
+        throw Error("[training] mode must be \"async\" or \"deterministic\" (a walker that a `slhmc trainer` feeds)");
       const auto async = read_async_walker_options(*training, walker_base);
       if (!same_transport(async->transport, plan.transport))
         throw Error("its transport (" + describe(async->transport) + ") is not the trainer's (" +
                     describe(plan.transport) + ")");
+      if (async->retrain_interval != schedule)
+        throw Error(schedule == 0 ? std::string("mode = \"deterministic\" needs a trainer in mode = \"deterministic\"")
+                                  : "its retrain_interval (" + std::to_string(async->retrain_interval) +
+                                        ") is not the deterministic trainer's (" + std::to_string(schedule) + ")");
     } catch (const Error& e) {
       throw ConfigError(where, p.name + " (" + walker_file + " with its overrides): " + e.what());
     }
@@ -202,6 +211,13 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
     for (const auto& s : set) p.argv.insert(p.argv.end(), {"--set", s});
     if (restart) p.argv.push_back("--restart");
     plan.walkers.push_back(std::move(p));
+  }
+  // A deterministic trainer waits for exactly the walkers it names.
+  if (schedule > 0 && std::set<std::string>(schedule_walkers.begin(), schedule_walkers.end()) != ids) {
+    std::string names;
+    for (const auto& id : ids) names += (names.empty() ? "\"" : ", \"") + id + "\"";
+    throw ConfigError(launch.key_path("trainer"), trainer_file + ": [training] walkers must name the launched walkers: [" +
+                                                      names + "]");
   }
   return plan;
 }

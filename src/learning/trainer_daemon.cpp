@@ -414,13 +414,18 @@ std::string TrainerDaemon::run(SampleFeed& feed, ModelPublisher& publisher, Mode
                                const std::function<bool()>& stop) {
   const auto t0 = std::chrono::steady_clock::now();
   long long rounds_here = 0;
+  // On the way out the samples that arrived are still stored and counted (not trained on).
+  auto finish = [&](std::string why) {
+    ingest(feed);
+    return why;
+  };
   for (;;) {
-    if (!options_.stop_file.empty() && fs::exists(options_.stop_file)) return "stop file " + options_.stop_file;
-    if (stop && stop()) return "stopped";
+    if (!options_.stop_file.empty() && fs::exists(options_.stop_file)) return finish("stop file " + options_.stop_file);
+    if (stop && stop()) return finish("stopped");
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (options_.time_limit_s > 0 && elapsed >= options_.time_limit_s) return "time limit";
+    if (options_.time_limit_s > 0 && elapsed >= options_.time_limit_s) return finish("time limit");
     if (step(feed, publisher, models)) {
-      if (options_.max_rounds > 0 && ++rounds_here >= options_.max_rounds) return "max_rounds";
+      if (options_.max_rounds > 0 && ++rounds_here >= options_.max_rounds) return finish("max_rounds");
       continue;
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(options_.poll_interval_s));

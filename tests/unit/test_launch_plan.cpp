@@ -133,5 +133,22 @@ TEST(LaunchPlan, ShellCommandQuotesWhatTheShellWouldSplit) {
             "/bin/slhmc run 'a b.toml' --set 'k=\"it'\\''s\"' ''");
 }
 
+// The deterministic mode: walkers and trainer share the schedule, and the trainer names exactly
+// the walkers that are launched (it waits for each of them).
+TEST(LaunchPlan, DeterministicWalkersNeedTheirTrainersScheduleAndNames) {
+  std::string walker = kWalker;
+  walker.replace(walker.find("mode = \"async\""), 14, "mode = \"deterministic\"\nretrain_interval = 10");
+  const std::string trainer = std::string(kTrainer) +
+                              "mode = \"deterministic\"\nretrain_interval = 10\nwalkers = [\"walker-0\", \"walker-1\", \"walker-2\"]\n";
+  EXPECT_EQ(PlanFiles(walker, trainer).read("").walkers.size(), 3u);
+  std::string two = trainer;
+  two.replace(two.find(", \"walker-2\""), 12, "");
+  EXPECT_NE(PlanFiles(walker, two).error("").find("must name the launched walkers"), std::string::npos);
+  EXPECT_NE(PlanFiles(walker, kTrainer).error("").find("needs a trainer in mode = \"deterministic\""), std::string::npos);
+  std::string other = trainer;
+  other.replace(other.find("retrain_interval = 10"), 21, "retrain_interval = 20");
+  EXPECT_NE(PlanFiles(walker, other).error("").find("is not the deterministic trainer's (20)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace slhmc::learning
