@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "slhmc/core/error.hpp"
+#include "slhmc/core/fault_point.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/nnp/native_model.hpp"
@@ -206,6 +207,7 @@ void DirectoryModelPublisher::publish(const PublishedModel& model) {
                 std::to_string(parsed.metadata.model_version));
   // The model first, then the manifest naming it: a reader that sees the manifest finds the file.
   write_file_atomically((fs::path(dir_) / model_file_name(model.version)).string(), model.text);
+  fault_point("trainer-mid-publication");
   std::string manifest = std::string(kManifestMagic) + "\nversion = " + std::to_string(model.version) +
                          "\nfile = " + model_file_name(model.version) + "\nfnv1a64 = " + hex16(fnv1a64(model.text)) + "\n";
   write_file_atomically((fs::path(dir_) / "MANIFEST").string(), manifest);

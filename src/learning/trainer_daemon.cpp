@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "slhmc/core/error.hpp"
+#include "slhmc/core/fault_point.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/nnp/native_model.hpp"
 #include "slhmc/train/training_output.hpp"
@@ -334,6 +335,7 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
     o.feature_cache = &cache_;
     r = train::train(train::load_trainable_model((fs::path(options_.state_dir) / model_file_).string()), set, o);
   }
+  fault_point("trainer-mid-round");
   const long long next = version_ + 1;
   auto meta = train::training_metadata(r, o, scratch ? std::nullopt : std::optional<long long>(version_));
   meta.model_version = next;

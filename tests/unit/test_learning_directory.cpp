@@ -569,3 +569,49 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
   EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end()));
   EXPECT_GE(published_version(root), 3);
 }
+
+// Fault injection (core/fault_point.hpp): the trainer process dies (as by kill -9) in the middle of
+// a training round, or between writing a model file and the manifest that publishes it. Walkers
+// see no broken model; the restarted trainer counts every sample once and publishes in order.
+TEST(TrainerProcess, DiesMidRoundOrMidPublicationAndResumes) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  const auto sw = stillinger_weber();
+  for (const std::string point : {"trainer-mid-round", "trainer-mid-publication"}) {
+    test::TempDir tmp;
+    const std::string dir = tmp.path().string(), root = tmp.file("exchange");
+    test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
+    DirectorySampleSink sink(root, "walker-1");
+    DirectoryModelSource source(root);
+    std::uint64_t next = 0;
+    auto push = [&](int n) {
+      for (int i = 0; i < n; ++i) sink.push(make_sample("walker-1", next++, sw.get()));
+      sink.flush();
+    };
+    long pid = start_trainer("SLHMC_FAULT=" + point + " " + exe, dir);
+    const std::shared_ptr<void> reaper(nullptr, [&pid](void*) {
+      if (alive(pid)) test::run_command("kill -9 " + std::to_string(pid));
+    });
+    push(7);
+    ASSERT_TRUE(test::wait_for([&] { return !alive(pid); }, 60)) << point << " was never reached";
+    std::string problem;
+    EXPECT_FALSE(source.newer_than(0, &problem)) << point << ": a model was published";
+    EXPECT_TRUE(problem.empty()) << point << ": " << problem;
+    if (point == "trainer-mid-publication") {
+      EXPECT_TRUE(fs::exists(root + "/models/model-v1.nnp"));  // written, never announced
+    }
+
+    pid = start_trainer(exe, dir);
+    ASSERT_TRUE(test::wait_for([&] { return published_version(root) >= 1; }, 60)) << test::read_text(dir + "/trainer.log");
+    push(3);
+    ASSERT_TRUE(test::wait_for([&] { return published_version(root) >= 2; }, 60)) << test::read_text(dir + "/trainer.log");
+    test::write_text(root + "/trainer/STOP", "");
+    ASSERT_TRUE(test::wait_for([&] { return !alive(pid); }, 30));
+    const auto stored = parse_samples(test::read_text(root + "/trainer/samples.xyz"), "store");
+    ASSERT_EQ(stored.size(), 10u) << point;
+    for (std::uint64_t i = 0; i < stored.size(); ++i) EXPECT_EQ(stored[i].sequence, i) << point;
+    const auto model = source.newer_than(0, &problem);
+    ASSERT_TRUE(model) << point << ": " << problem;
+    EXPECT_EQ(model->version, 2) << point;
+  }
+}
