@@ -489,6 +489,24 @@ namespace {
 
 bool alive(long pid) { return test::run_command("kill -0 " + std::to_string(pid) + " 2>/dev/null") == 0; }
 
+// A trainer process's surroundings: its directory with trainer.toml, the exchange directory,
+// and a walker "walker-1" that pushes SW-labelled samples into it.
+struct TrainerProcessSetup {
+  std::unique_ptr<ForceProvider> sw = stillinger_weber();
+  test::TempDir tmp;
+  std::string dir = tmp.path().string(), root = tmp.file("exchange");
+  DirectorySampleSink sink{root, "walker-1"};
+  DirectoryModelSource source{root};
+  std::uint64_t next = 0;
+  TrainerProcessSetup() {
+    test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
+  }
+  void push(int n) {
+    for (int i = 0; i < n; ++i) sink.push(make_sample("walker-1", next++, sw.get()));
+    sink.flush();
+  }
+};
+
 // Starts `slhmc trainer` in the background in `dir`; returns its pid.
 long start_trainer(const std::string& exe, const std::string& dir, const std::string& extra = "") {
   EXPECT_EQ(test::run_command("cd " + dir + " && (" + exe + " trainer trainer.toml " + extra +
@@ -502,17 +520,10 @@ long start_trainer(const std::string& exe, const std::string& dir, const std::st
 TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
-  const auto sw = stillinger_weber();
-  test::TempDir tmp;
-  const std::string dir = tmp.path().string(), root = tmp.file("exchange");
-  test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
-  DirectorySampleSink sink(root, "walker-1");
-  DirectoryModelSource source(root);
-  std::uint64_t next = 0;
-  auto push = [&](int n) {
-    for (int i = 0; i < n; ++i) sink.push(make_sample("walker-1", next++, sw.get()));
-    sink.flush();
-  };
+  TrainerProcessSetup setup;
+  const std::string &dir = setup.dir, &root = setup.root;
+  DirectoryModelSource& source = setup.source;
+  auto push = [&](int n) { setup.push(n); };
 
   long pid = start_trainer(exe, dir);
   // A failed assertion must not leave the trainer running.
@@ -544,7 +555,7 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
   push(3);
   {
     DirectorySampleSink repeat(root, "walker-1");
-    for (std::uint64_t s = 8; s < 11; ++s) repeat.push(make_sample("walker-1", s, sw.get()));
+    for (std::uint64_t s = 8; s < 11; ++s) repeat.push(make_sample("walker-1", s, setup.sw.get()));
     repeat.flush();
   }
   pid = start_trainer(exe, dir);
@@ -576,18 +587,11 @@ TEST(TrainerProcess, SamplesArriveOnceModelsArriveAndAKilledTrainerResumes) {
 TEST(TrainerProcess, DiesMidRoundOrMidPublicationAndResumes) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
-  const auto sw = stillinger_weber();
   for (const std::string point : {"trainer-mid-round", "trainer-mid-publication"}) {
-    test::TempDir tmp;
-    const std::string dir = tmp.path().string(), root = tmp.file("exchange");
-    test::write_text(tmp.file("trainer.toml"), std::string(test::kTrainerToml) + test::kTinySiModelToml);
-    DirectorySampleSink sink(root, "walker-1");
-    DirectoryModelSource source(root);
-    std::uint64_t next = 0;
-    auto push = [&](int n) {
-      for (int i = 0; i < n; ++i) sink.push(make_sample("walker-1", next++, sw.get()));
-      sink.flush();
-    };
+    TrainerProcessSetup setup;
+    const std::string &dir = setup.dir, &root = setup.root;
+    DirectoryModelSource& source = setup.source;
+    auto push = [&](int n) { setup.push(n); };
     long pid = start_trainer("SLHMC_FAULT=" + point + " " + exe, dir);
     const std::shared_ptr<void> reaper(nullptr, [&pid](void*) {
       if (alive(pid)) test::run_command("kill -9 " + std::to_string(pid));
