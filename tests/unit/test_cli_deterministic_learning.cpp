@@ -10,6 +10,8 @@
 #include <memory>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "slhmc/learning/directory_transport.hpp"
 #include "learning_fixtures.hpp"
 #include "test_support.hpp"
@@ -120,6 +122,43 @@ TEST(CliDeterministicLearning, OneProcessAndTwoProcessesGiveTheSameChain) {
     EXPECT_NE(a.find("trainer.data_through_trial"), std::string::npos) << model;
     EXPECT_EQ(a, without_dates(test::read_text(two.file(model)))) << model;
   }
+}
+
+// Over TCP a walker's bootstrap model is not published, so both sides start from the same `init`
+// model; the thread and the TCP trainer process then give the same chain too.
+TEST(CliDeterministicLearning, OverTcpTheChainEqualsTheOneProcessChain) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  test::TempDir seed, one, two;
+  std::string out;
+  // A first model: the bootstrap model of a short run.
+  test::write_text(seed.file("walker.toml"), walker_toml("type = \"in-process\"\n") + test::kTinySiModelToml);
+  ASSERT_EQ(test::run_command("cd " + seed.path().string() + " && " + exe + " run walker.toml --set sampler.trials=1", &out), 0)
+      << out;
+  const std::string init = seed.file("walker/models/model-v1.nnp");
+  const std::string with_init = "\n[training.model]\ninit = \"" + init + "\"\n\n[training.optimizer]\nbatch_size = 4\n";
+
+  test::write_text(one.file("walker.toml"), walker_toml("type = \"in-process\"\n") + with_init);
+  ASSERT_EQ(test::run_command("cd " + one.path().string() + " && " + exe + " run walker.toml", &out), 0) << out;
+
+  const int port = 20000 + static_cast<int>((getpid() + 7919) % 20000);
+  const std::string tcp = "type = \"tcp\"\nport = " + std::to_string(port) + "\n";
+  test::write_text(two.file("walker.toml"), walker_toml(tcp) + with_init);
+  std::string trainer = std::string(kDeterministicTrainer) + with_init;
+  const std::string dir = "type = \"directory\"\npath = \"exchange\"\n";
+  trainer.replace(trainer.find(dir), dir.size(), tcp);
+  test::write_text(two.file("trainer.toml"), trainer);
+  const std::string cd = "cd " + two.path().string() + " && ";
+  ASSERT_EQ(test::run_command(cd + "(" + exe + " trainer trainer.toml > trainer.log 2>&1 & echo $! > trainer.pid)"), 0);
+  const std::string pid = std::to_string(std::stol(test::read_text(two.file("trainer.pid"))));
+  const std::shared_ptr<void> reaper(nullptr, [&](void*) { test::run_command("kill -9 " + pid + " 2>/dev/null"); });
+  ASSERT_EQ(test::run_command(cd + exe + " run walker.toml", &out), 0) << out << test::read_text(two.file("trainer.log"));
+  test::write_text(two.file("trainer-state/STOP"), "");
+
+  const std::string trials_one = test::read_text(one.file("walker/trials.csv"));
+  EXPECT_EQ(model_versions(trials_one).back(), "3");
+  EXPECT_EQ(without_timings(trials_one), without_timings(test::read_text(two.file("walker/trials.csv"))));
+  EXPECT_EQ(test::read_text(one.file("walker/samples.xyz")), test::read_text(two.file("walker/samples.xyz")));
 }
 
 TEST(CliDeterministicLearning, AWalkerRefusesAModelOfAnotherSchedule) {
