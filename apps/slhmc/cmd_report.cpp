@@ -102,6 +102,13 @@ std::string report_telemetry(const std::string& run_dir, const TrialTable& own,
   auto take = [&](const std::string& path) {
     if (!seen.insert(fs::canonical(path)).second) return std::vector<Event>{};
     std::vector<Event> e = read_event_log(path);
+    for (std::size_t i = 0; i < e.size(); ++i) {  // event i is on line i + 2: read_event_log skips no line
+      try {
+        analysis::check_telemetry_event(e[i]);
+      } catch (const Error& bad) {
+        throw ParseError(path, i + 2, bad.what());
+      }
+    }
     events.insert(events.end(), e.begin(), e.end());
     return e;
   };

@@ -337,6 +337,16 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;  // equal up to leading zeros: any fixed order
 }
 
+void check_telemetry_event(const Event& e) {
+  if (!std::isfinite(e.start_s) || !std::isfinite(e.end_s)) bad_event(e, "a time is not a finite number");
+  if (e.end_s < e.start_s) bad_event(e, "it ends before it starts");
+  if (e.actor == kTrainer && e.kind == "ingest") (void)required_number<std::uint64_t>(e, "samples");
+  if (e.kind == "train") (void)required_number<long long>(e, "version");
+  if (e.actor == kTrainer && e.kind == "train") (void)parse_through(e);
+  if (e.actor != kTrainer && e.kind == "reference" && detail_value(e.detail, "trial"))
+    (void)required_number<std::uint64_t>(e, "trial");
+}
+
 TelemetryReport analyse_telemetry(const std::vector<Event>& events, const std::vector<WalkerTrials>& walkers) {
   TelemetryReport r;
   r.events = events.size();
@@ -344,8 +354,7 @@ TelemetryReport analyse_telemetry(const std::vector<Event>& events, const std::v
   r.start_s = std::numeric_limits<double>::infinity();
   r.end_s = -r.start_s;
   for (const Event& e : events) {
-    if (!std::isfinite(e.start_s) || !std::isfinite(e.end_s)) bad_event(e, "a time is not a finite number");
-    if (e.end_s < e.start_s) bad_event(e, "it ends before it starts");
+    check_telemetry_event(e);
     r.start_s = std::min(r.start_s, e.start_s), r.end_s = std::max(r.end_s, e.end_s);
     by_actor[e.actor].push_back(&e);
   }

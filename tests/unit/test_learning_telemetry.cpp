@@ -298,7 +298,16 @@ TEST(CliReport, TelemetryOfTwoWalkersAndATrainer) {
   ASSERT_EQ(test::run_command(cd + exe + " report run --trainer run/trainer/events.csv -o r2", &out), 0) << out;
   EXPECT_NE(test::read_text(tmp.file("r2/telemetry.txt")).find("75.0%"), std::string::npos);
 
-  // A damaged log is named with its line; a walker directory without a log is named too.
+  // A damaged log is named with its line, also where only a figure's detail is wrong; a walker
+  // directory without a log is named too.
+  const std::string trainer_log = test::read_text(tmp.file("state/events.csv"));
+  std::string bad_through = trainer_log;
+  bad_through.replace(bad_through.find("walker-1:1"), 10, "walker-1");
+  test::write_text(tmp.file("state/events.csv"), bad_through);
+  EXPECT_NE(test::run_command(cd + exe + " report run --trainer state -o r3", &out), 0);
+  EXPECT_NE(out.find("state/events.csv:3"), std::string::npos) << out;
+  EXPECT_NE(out.find("walker:trial"), std::string::npos) << out;
+  test::write_text(tmp.file("state/events.csv"), trainer_log);
   test::write_text(tmp.file("state/events.csv"), test::read_text(tmp.file("state/events.csv")) + "1,2,trainer\n");
   EXPECT_NE(test::run_command(cd + exe + " report run --trainer state -o r3", &out), 0);
   EXPECT_NE(out.find("state/events.csv:6"), std::string::npos) << out;

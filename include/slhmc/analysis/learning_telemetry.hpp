@@ -89,6 +89,10 @@ struct TelemetryReport {
 // reference's trial=N), naming the actor, kind and start time of the event.
 TelemetryReport analyse_telemetry(const std::vector<Event>& events, const std::vector<WalkerTrials>& walkers);
 
+// Checks one event as analyse_telemetry will read it (finite times, the details above), so that
+// a caller who knows where the event came from can name its file and line. Throws Error.
+void check_telemetry_event(const Event& event);
+
 // The report as a few small plain-text tables (telemetry.txt, the terminal).
 std::string format_telemetry(const TelemetryReport& report);
 
