@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -16,7 +17,12 @@
 #include "slhmc/io/event_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/slhmc-fuzz-events-" + std::to_string(::getpid()) + ".csv";
+  // Removed when the fuzzer exits normally.
+  static const struct TempFile {
+    std::string path = "/tmp/slhmc-fuzz-events-" + std::to_string(::getpid()) + ".csv";
+    ~TempFile() { std::remove(path.c_str()); }
+  } file;
+  const std::string& path = file.path;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
