@@ -2,20 +2,26 @@
 // SVG files plus an index.html that shows them with the run's summary:
 // acceptance over trials, the surrogate error δ over time, potential-energy
 // and volume traces, the trajectory length (tuning), and g(r) with blocking
-// error bars from chain.xyz.
+// error bars from chain.xyz; for a learning run with telemetry (events.csv),
+// the timeline of every walker and the trainer and the busy/stall/staleness
+// figures (telemetry.txt).
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "command.hpp"
+#include "slhmc/analysis/learning_telemetry.hpp"
 #include "slhmc/analysis/rdf.hpp"
 #include "slhmc/analysis/svg_plot.hpp"
+#include "slhmc/analysis/timeline_svg.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
+#include "slhmc/io/event_log.hpp"
 #include "slhmc/io/structure_io.hpp"
 
 namespace slhmc::cli {
@@ -32,7 +38,7 @@ std::vector<std::string> csv_fields(const std::string& line) {
 
 struct TrialTable {
   std::vector<double> trial, accepted, delta, potential, volume, n_md, model_version;
-  std::vector<bool> is_md;
+  std::vector<bool> is_md, production;
 };
 
 TrialTable read_trials(const std::string& path) {
@@ -56,18 +62,90 @@ TrialTable read_trials(const std::string& path) {
       t.volume.push_back(std::stod(f[9]));
       t.n_md.push_back(std::stod(f[10]));
       t.model_version.push_back(f.size() > 12 ? std::stod(f[12]) : 0.0);
+      t.production.push_back(f.size() > 15 && f[15] == "production");
     } catch (const std::exception&) {
       throw ParseError(path, number, "expected numbers in the trial columns");
     }
+    for (const double count : {t.trial.back(), t.model_version.back()})
+      if (!(count >= 0 && count < 1e15 && count == std::floor(count)))
+        throw ParseError(path, number, "trial and model_version must be whole numbers >= 0");
   }
   return t;
+}
+
+// The telemetry section: events.csv of this run's walker and of its in-process trainer
+// (RUN_DIR/trainer/), of the other walkers' run directories and of the trainers named on the
+// command line. Writes timeline.svg and telemetry.txt; returns the HTML, "" without logs.
+std::string report_telemetry(const std::string& run_dir, const TrialTable& own,
+                             const std::vector<std::string>& walker_dirs, const std::vector<std::string>& trainer_paths,
+                             const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, TrialTable>> walker_logs;  // events.csv, the walker's trials
+  std::vector<std::string> trainer_logs;
+  if (fs::exists(run_dir + "/events.csv")) walker_logs.emplace_back(run_dir + "/events.csv", own);
+  for (const auto& dir : walker_dirs) {
+    if (!fs::exists(dir + "/events.csv")) throw Error("--walker " + dir + ": no events.csv there");
+    walker_logs.emplace_back(dir + "/events.csv", read_trials(dir + "/trials.csv"));
+  }
+  if (fs::exists(run_dir + "/trainer/events.csv")) trainer_logs.push_back(run_dir + "/trainer/events.csv");
+  for (const auto& p : trainer_paths) {
+    const std::string file = fs::is_directory(p) ? p + "/events.csv" : p;
+    if (!fs::exists(file)) throw Error("--trainer " + p + ": no events.csv there");
+    trainer_logs.push_back(file);
+  }
+  if (walker_logs.empty() && trainer_logs.empty()) return "";
+
+  std::set<fs::path> seen;  // a log named twice is read once
+  std::vector<Event> events;
+  std::vector<analysis::WalkerTrials> walkers;
+  std::map<std::string, std::string> log_of;  // walker → its log
+  auto take = [&](const std::string& path) {
+    if (!seen.insert(fs::canonical(path)).second) return std::vector<Event>{};
+    std::vector<Event> e = read_event_log(path);
+    for (std::size_t i = 0; i < e.size(); ++i) {  // event i is on line i + 2: read_event_log skips no line
+      try {
+        analysis::check_telemetry_event(e[i]);
+      } catch (const Error& bad) {
+        throw ParseError(path, i + 2, bad.what());
+      }
+    }
+    events.insert(events.end(), e.begin(), e.end());
+    return e;
+  };
+  for (const auto& [path, trials] : walker_logs) {
+    std::set<std::string> actors;
+    for (const Event& e : take(path))
+      if (e.actor != "trainer") actors.insert(e.actor);
+    if (actors.size() > 1)
+      throw Error("'" + path + "' holds the events of walkers " + *actors.begin() + " and " + *actors.rbegin() +
+                  ": one run directory holds one walker");
+    if (actors.empty()) continue;
+    const std::string& walker = *actors.begin();
+    if (const auto [it, fresh] = log_of.emplace(walker, path); !fresh)
+      throw Error("walker " + walker + " has events in '" + it->second + "' and in '" + path + "'");
+    analysis::WalkerTrials w{walker, {}};
+    for (std::size_t i = 0; i < trials.trial.size(); ++i)
+      w.trials.push_back({static_cast<std::uint64_t>(trials.trial[i]), static_cast<long long>(trials.model_version[i]),
+                          trials.production[i]});
+    walkers.push_back(std::move(w));
+  }
+  for (const auto& path : trainer_logs) take(path);
+
+  const analysis::TelemetryReport report = analysis::analyse_telemetry(events, walkers);
+  const std::string text = analysis::format_telemetry(report);
+  write_file_atomically(out_dir + "/telemetry.txt", text);
+  write_file_atomically(out_dir + "/timeline.svg", analysis::render_timeline_svg(events));
+  std::cout << text;
+  return "<h2>Telemetry</h2>\n<p><img src=\"timeline.svg\" alt=\"timeline.svg\"></p>\n<pre>" +
+         analysis::svg_escape(text) + "</pre>\n";
 }
 
 void save(const std::string& dir, const std::string& name, const analysis::SvgPlot& plot) {
   write_file_atomically(dir + "/" + name, plot.render());
 }
 
-int run_report(const std::string& run_dir, const std::string& out_dir_option) {
+int run_report(const std::string& run_dir, const std::string& out_dir_option,
+               const std::vector<std::string>& walker_dirs, const std::vector<std::string>& trainer_paths) {
   const std::string out_dir = out_dir_option.empty() ? run_dir + "/report" : out_dir_option;
   const TrialTable t = read_trials(run_dir + "/trials.csv");
   if (t.trial.empty()) throw Error("'" + run_dir + "/trials.csv' holds no trials yet");
@@ -207,6 +285,7 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option) {
       pictures.push_back("rdf.svg");
     }
   }
+  const std::string telemetry = report_telemetry(run_dir, t, walker_dirs, trainer_paths, out_dir);
   std::ostringstream html;
   std::string summary = "(no summary.txt yet: the run has not finished)";
   if (std::ifstream s(run_dir + "/summary.txt"); s) {
@@ -219,9 +298,11 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option) {
        << summary << "</pre>\n";
   for (const auto& p : pictures) html << "<p><img src=\"" << p << "\" alt=\"" << p << "\"></p>\n";
   if (!learned) html << "<p>Learning curve: this run did not train its surrogate.</p>\n";
+  html << telemetry;
   html << "</body></html>\n";
   write_file_atomically(out_dir + "/index.html", html.str());
-  std::cout << "report: " << out_dir << "/index.html (" << pictures.size() << " pictures)\n";
+  std::cout << "report: " << out_dir << "/index.html (" << pictures.size() + (telemetry.empty() ? 0 : 1)
+            << " pictures)\n";
   return 0;
 }
 
@@ -230,7 +311,16 @@ Runner setup(CLI::App& app) {
   auto out_dir = std::make_shared<std::string>();
   app.add_option("run_dir", *run_dir, "Run directory of 'slhmc run'")->required()->check(CLI::ExistingDirectory);
   app.add_option("-o,--output", *out_dir, "Where to write the pictures (default RUN_DIR/report)");
-  return [=] { return run_report(*run_dir, *out_dir); };
+  auto walkers = std::make_shared<std::vector<std::string>>();
+  auto trainers = std::make_shared<std::vector<std::string>>();
+  app.add_option("--walker", *walkers,
+                 "Another walker's run directory whose events.csv joins the telemetry (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--trainer", *trainers,
+                 "A trainer's state directory or events.csv for the telemetry (repeatable; RUN_DIR/trainer/ is read "
+                 "without asking)")
+      ->check(CLI::ExistingPath);
+  return [=] { return run_report(*run_dir, *out_dir, *walkers, *trainers); };
 }
 
 const CommandRegistration reg("report", "Draw the pictures of an SLHMC run (SVG + HTML)", setup);

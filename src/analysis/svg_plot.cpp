@@ -13,8 +13,9 @@ namespace slhmc::analysis {
 
 namespace {
 const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+}  // namespace
 
-std::string escape(const std::string& s) {
+std::string svg_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '<') out += "&lt;";
@@ -34,7 +35,6 @@ std::string tick_label(double v, double step) {
   }
   return buf;
 }
-}  // namespace
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!(hi > lo)) return {lo};
@@ -112,7 +112,8 @@ std::string SvgPlot::render(int width, int height) const {
   o.precision(5);
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  o << "<text x=\"" << width / 2 << "\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" << escape(title_) << "</text>\n";
+  o << "<text x=\"" << width / 2 << "\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">" << svg_escape(title_)
+    << "</text>\n";
   const auto xt = nice_ticks(xlo, xhi), yt = nice_ticks(ylo, yhi);
   for (double t : xt)
     o << "<line x1=\"" << X(t) << "\" y1=\"" << top << "\" x2=\"" << X(t) << "\" y2=\"" << top + ph
@@ -124,9 +125,9 @@ std::string SvgPlot::render(int width, int height) const {
       << tick_label(t, yt.size() > 1 ? yt[1] - yt[0] : 1) << "</text>\n";
   o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << pw << "\" height=\"" << ph
     << "\" fill=\"none\" stroke=\"black\"/>\n";
-  o << "<text x=\"" << left + pw / 2 << "\" y=\"" << height - 10 << "\" text-anchor=\"middle\">" << escape(x_label_)
+  o << "<text x=\"" << left + pw / 2 << "\" y=\"" << height - 10 << "\" text-anchor=\"middle\">" << svg_escape(x_label_)
     << "</text>\n<text transform=\"translate(16," << top + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
-    << escape(y_label_) << "</text>\n";
+    << svg_escape(y_label_) << "</text>\n";
   o << "<g clip-path=\"inset(0)\">\n";
   for (const auto& s : series_) {
     switch (s.kind) {
@@ -166,7 +167,7 @@ std::string SvgPlot::render(int width, int height) const {
   for (const auto& s : series_) {
     if (s.label.empty()) continue;
     o << "<rect x=\"" << left + pw - 150 << "\" y=\"" << ly - 9 << "\" width=\"10\" height=\"10\" fill=\"" << s.color
-      << "\"/><text x=\"" << left + pw - 135 << "\" y=\"" << ly << "\">" << escape(s.label) << "</text>\n";
+      << "\"/><text x=\"" << left + pw - 135 << "\" y=\"" << ly << "\">" << svg_escape(s.label) << "</text>\n";
     ly += 16;
   }
   o << "</svg>\n";

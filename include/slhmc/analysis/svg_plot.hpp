@@ -40,6 +40,11 @@ class SvgPlot {
   double y_lo_ = 0, y_hi_ = 1;
 };
 
+// Text for SVG/HTML: <, > and & escaped.
+std::string svg_escape(const std::string& s);
+// A tick's label: as many decimals as the tick step needs, %g for very large or small values.
+std::string tick_label(double v, double step);
+
 // Tick positions covering [lo, hi] with about `target` "nice" steps (1, 2, 5 × 10^k).
 std::vector<double> nice_ticks(double lo, double hi, int target = 6);
 
