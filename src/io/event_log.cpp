@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -97,6 +98,8 @@ std::vector<Event> read_event_log(const std::string& path) {
     } catch (const std::exception&) {
       throw ParseError(path, number, "start_s and end_s must be numbers (seconds since the epoch)");
     }
+    if (!std::isfinite(e.start_s) || !std::isfinite(e.end_s))
+      throw ParseError(path, number, "start_s and end_s must be finite");
     if (!(e.end_s >= e.start_s)) throw ParseError(path, number, "the event ends before it starts");
     if (!is_name(fields[2]) || !is_name(fields[3]))
       throw ParseError(path, number, "actor and kind must be names (letters, digits, '-', '_')");

@@ -75,6 +75,17 @@ TEST(CliAsyncLearning, WalkerAndTrainerProcessesExchangeSamplesAndModels) {
   ASSERT_EQ(after.size(), 24u);
   EXPECT_EQ(after.back(), versions.back());
 
+  // The telemetry of both processes: the report draws their timeline and gives the figures.
+  ASSERT_EQ(test::run_command(cd + exe + " report walker --trainer exchange/trainer", &out), 0) << out;
+  EXPECT_NE(out.find("telemetry:"), std::string::npos) << out;
+  EXPECT_NE(out.find("w1 "), std::string::npos) << out;
+  EXPECT_NE(out.find("busy"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(tmp.file("walker/report/timeline.svg")));
+  for (const char* kind : {",reference,", ",trajectory,", ",ship,", ",poll,", ",model_load,"})
+    EXPECT_NE(test::read_text(tmp.file("walker/events.csv")).find(kind), std::string::npos) << kind;
+  for (const char* kind : {",ingest,", ",train,", ",publish,"})
+    EXPECT_NE(test::read_text(tmp.file("exchange/trainer/events.csv")).find(kind), std::string::npos) << kind;
+
   // The trainer counted the bootstrap and the walker's samples once each.
   const auto stored = learning::parse_samples(test::read_text(tmp.file("exchange/trainer/samples.xyz")), "store");
   std::size_t bootstrap = 0, chain = 0;

@@ -58,6 +58,8 @@ TEST(EventLog, ACutLastLineIsIgnoredAndDamageIsNamed) {
   }
   { std::ofstream(path) << "start_s,end_s,actor,kind,detail\n2.0,1.0,trainer,train,\n"; }
   EXPECT_THROW(read_event_log(path), ParseError);
+  { std::ofstream(path) << "start_s,end_s,actor,kind,detail\ninf,inf,trainer,train,\n"; }
+  EXPECT_THROW(read_event_log(path), ParseError);
   { std::ofstream(path) << "time,actor\n"; }
   EXPECT_THROW(read_event_log(path), ParseError);
   EXPECT_THROW(EventLog(dir.file("x.csv"), "bad actor"), Error);
