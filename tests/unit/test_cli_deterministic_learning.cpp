@@ -161,6 +161,24 @@ TEST(CliDeterministicLearning, OverTcpTheChainEqualsTheOneProcessChain) {
   EXPECT_EQ(test::read_text(one.file("walker/samples.xyz")), test::read_text(two.file("walker/samples.xyz")));
 }
 
+// A walker stopped after trial 10 and restarted from its checkpoint (its trainer thread resumed
+// from its own) continues the chain that an uninterrupted run makes.
+TEST(CliDeterministicLearning, ARestartedRunContinuesTheSameChain) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  test::TempDir whole, parts;
+  std::string out;
+  for (const test::TempDir* d : {&whole, &parts})
+    test::write_text(d->file("walker.toml"), walker_toml("type = \"in-process\"\n") + test::kTinySiModelToml);
+  ASSERT_EQ(test::run_command("cd " + whole.path().string() + " && " + exe + " run walker.toml", &out), 0) << out;
+  const std::string cd = "cd " + parts.path().string() + " && ";
+  ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --set sampler.trials=10", &out), 0) << out;
+  ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --restart", &out), 0) << out;
+  EXPECT_EQ(without_timings(test::read_text(whole.file("walker/trials.csv"))),
+            without_timings(test::read_text(parts.file("walker/trials.csv"))));
+  EXPECT_EQ(test::read_text(whole.file("walker/samples.xyz")), test::read_text(parts.file("walker/samples.xyz")));
+}
+
 TEST(CliDeterministicLearning, AWalkerRefusesAModelOfAnotherSchedule) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
