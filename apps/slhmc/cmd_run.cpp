@@ -289,7 +289,7 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
     std::cout << "asynchronous learning: " << walker->samples_sent() << " samples sent, " << walker->swaps()
               << " model swaps, last model v" << walker->version() << "\n";
   if (trainer)
-    std::cout << "in-process trainer: " << trainer->daemon().rounds() << " rounds on " << trainer->daemon().samples()
+    std::cout << "in-process trainer: " << trainer->daemon().rounds() << " round(s) on " << trainer->daemon().samples()
               << " samples, model v" << trainer->daemon().version() << " (state in " << directory << "/trainer/)\n";
   if (learner)
     std::cout << "reference evaluations of the bootstrap MD (not in the chain): " << learner->bootstrap_evaluations()

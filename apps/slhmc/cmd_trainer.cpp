@@ -83,6 +83,9 @@ Runner setup(CLI::App& app) {
       "  [trainer]   state_dir, max_rounds, time_limit_s, stop_file, poll_interval_s, seed, device\n"
       "  [training]  min_samples, min_new_samples, epochs, first_epochs, validation_fraction,\n"
       "              publish = \"improved|every_round\", max_samples, threads,\n"
+      "              mode = \"async|deterministic\" (with retrain_interval, walkers),\n"
+      "              balance = \"fixed|auto\" (with refresh_fraction, min_round_s, max_round_s,\n"
+      "              min_epochs, max_epochs),\n"
       "              [training.model], [training.loss], [training.optimizer] as in `slhmc run`\n");
   return [options] { return run_trainer(*options); };
 }

@@ -94,7 +94,7 @@ TEST(CliDeterministicLearning, OneProcessAndTwoProcessesGiveTheSameChain) {
   test::write_text(one.file("walker.toml"), walker_toml("type = \"in-process\"\n") + test::kTinySiModelToml);
   ASSERT_EQ(test::run_command("cd " + one.path().string() + " && " + exe + " run walker.toml", &out), 0) << out;
   // Rounds on the trials up to 4, 8 and 12; the last one is taken after trial 16.
-  EXPECT_NE(out.find("in-process trainer: 3 rounds"), std::string::npos) << out;
+  EXPECT_NE(out.find("in-process trainer: 3 round(s)"), std::string::npos) << out;
 
   // Two processes: `slhmc trainer` behind a shared directory.
   test::write_text(two.file("walker.toml"),
