@@ -135,13 +135,20 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   if (!fs::exists(boot)) return;
   // The model before its data: a trainer that sees the data then adopts this model rather than
   // training another version 1 from scratch on it.
+  bool published = false;
   if (!source_.newer_than(0)) {
     try {
       publisher->publish({version_, read_range(model_path, 0, static_cast<std::int64_t>(fs::file_size(model_path)))});
+      published = true;
     } catch (const Error& e) {  // someone published first: theirs is newer or equal; ours stays local
       bootstrap_problem_ = std::string("bootstrap model not published: ") + e.what();
     }
   }
+  // The schedule's round 0 must be this walker's model 1: another walker's bootstrap model would
+  // make the chain depend on who published first.
+  if (!published && options_.retrain_interval > 0)
+    throw Error("deterministic mode: another walker published its bootstrap model first; several walkers in "
+                "deterministic mode need one shared [training.model] init model");
   const std::string text = read_range(boot.string(), 0, static_cast<std::int64_t>(fs::file_size(boot)));
   for (const auto& s : as_samples(text, boot.string(), options_.walker + "-bootstrap", 0)) bootstrap_sink->push(s);
   bootstrap_sink->flush();

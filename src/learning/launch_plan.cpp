@@ -190,6 +190,9 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
       if (!same_transport(async->transport, plan.transport))
         throw Error("its transport (" + describe(async->transport) + ") is not the trainer's (" +
                     describe(plan.transport) + ")");
+      if (async->retrain_interval > 0 && count > 1 && !(training->has("model") && training->section("model").has("init")))
+        throw Error("several walkers in mode = \"deterministic\" need one shared [training.model] init model (each "
+                    "walker's own bootstrap model would race to be version 1)");
       if (async->retrain_interval != schedule)
         throw Error(schedule == 0 ? std::string("mode = \"deterministic\" needs a trainer in mode = \"deterministic\"")
                                   : "its retrain_interval (" + std::to_string(async->retrain_interval) +

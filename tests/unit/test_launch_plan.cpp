@@ -138,6 +138,8 @@ TEST(LaunchPlan, ShellCommandQuotesWhatTheShellWouldSplit) {
 TEST(LaunchPlan, DeterministicWalkersNeedTheirTrainersScheduleAndNames) {
   std::string walker = kWalker;
   walker.replace(walker.find("mode = \"async\""), 14, "mode = \"deterministic\"\nretrain_interval = 10");
+  EXPECT_NE(PlanFiles(walker, kTrainer).error("").find("need one shared [training.model] init model"), std::string::npos);
+  walker += "\n[training.model]\ninit = \"init.nnp\"\n";
   const std::string trainer = std::string(kTrainer) +
                               "mode = \"deterministic\"\nretrain_interval = 10\nwalkers = [\"walker-0\", \"walker-1\", \"walker-2\"]\n";
   EXPECT_EQ(PlanFiles(walker, trainer).read("").walkers.size(), 3u);
