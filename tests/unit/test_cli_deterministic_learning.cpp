@@ -198,5 +198,24 @@ TEST(CliDeterministicLearning, AWalkerRefusesAModelOfAnotherSchedule) {
   test::write_text(tmp.file("exchange/trainer/STOP"), "");
 }
 
+// Two deterministic walkers bootstrapping their own models from scratch: the second finds the
+// first one's model 1 published and stops (its chain would depend on who came first).
+TEST(CliDeterministicLearning, ASecondBootstrapModelIsRefused) {
+  REQUIRE_SW();
+  SLHMC_REQUIRE_EXE(exe);
+  test::TempDir tmp;
+  test::write_text(tmp.file("walker.toml"),
+                   walker_toml("type = \"directory\"\npath = \"exchange\"\n") + test::kTinySiModelToml);
+  const std::string cd = "cd " + tmp.path().string() + " && ";
+  std::string out;
+  ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --set sampler.trials=1", &out), 0) << out;
+  EXPECT_NE(test::run_command(cd + exe + " run walker.toml --set sampler.trials=1 --set 'training.walker=\"w2\"' " +
+                                  "--set 'output.directory=\"walker2\"' --set sampler.seed=4",
+                              &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("need one shared [training.model] init model"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace slhmc
