@@ -84,20 +84,6 @@ SocketAddress SocketAddress::parse(const std::string& text) {
   return a;
 }
 
-Fd& Fd::operator=(Fd&& o) noexcept {
-  if (this != &o) {
-    reset();
-    fd_ = o.fd_;
-    o.fd_ = -1;
-  }
-  return *this;
-}
-
-void Fd::reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Listener::Listener(SocketAddress address) : address_(std::move(address)) {
   if (address_.unix_socket) {
     const std::string path = address_.unix_path();

@@ -49,7 +49,7 @@ void TcpLink::drop(const std::string& why) {
 
 void TcpLink::close_socket(const std::string& why) {
   if (!socket_.valid()) return;
-  socket_.close();
+  socket_.reset();
   problem_ = "TCP transport: " + role_ + ": lost the connection to the " + where_ + ": " + why;
   // A trainer that accepts and drops at once must not be hammered: wait the initial backoff.
   next_attempt_ = Clock::now() + options_.backoff_initial;

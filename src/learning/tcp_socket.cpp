@@ -71,20 +71,6 @@ std::string describe_peer(const sockaddr_storage& a) {
 
 }  // namespace
 
-Socket& Socket::operator=(Socket&& o) noexcept {
-  if (this != &o) {
-    close();
-    fd_ = o.fd_;
-    o.fd_ = -1;
-  }
-  return *this;
-}
-
-void Socket::close() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 int milliseconds_until(Clock::time_point deadline, int cap_ms) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(left, 0, cap_ms));
@@ -100,15 +86,15 @@ Socket listen_on(const std::string& host, int port, int* bound_port) {
       continue;
     }
     const int one = 1;
-    setsockopt(s.fd(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.fd(), 128) != 0) {
+    setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(s.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(s.get(), 128) != 0) {
       why = reason();
       continue;
     }
-    make_nonblocking(s.fd());
+    make_nonblocking(s.get());
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
-    getsockname(s.fd(), reinterpret_cast<sockaddr*>(&bound), &len);
+    getsockname(s.get(), reinterpret_cast<sockaddr*>(&bound), &len);
     if (bound_port)
       *bound_port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                                       : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
@@ -120,9 +106,9 @@ Socket listen_on(const std::string& host, int port, int* bound_port) {
 Socket accept_from(const Socket& listener, std::string* peer) {
   sockaddr_storage a{};
   socklen_t len = sizeof a;
-  Socket s(::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&a), &len, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  Socket s(::accept4(listener.get(), reinterpret_cast<sockaddr*>(&a), &len, SOCK_CLOEXEC | SOCK_NONBLOCK));
   if (s.valid()) {
-    configure_stream(s.fd());
+    configure_stream(s.get());
     if (peer) *peer = describe_peer(a);
   }
   return s;
@@ -137,12 +123,12 @@ Socket connect_to(const std::string& host, int port, Clock::time_point deadline)
       why = reason();
       continue;
     }
-    if (::connect(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0) {
+    if (::connect(s.get(), ai->ai_addr, ai->ai_addrlen) != 0) {
       if (errno != EINPROGRESS) {
         why = reason();
         continue;
       }
-      pollfd p{s.fd(), POLLOUT, 0};
+      pollfd p{s.get(), POLLOUT, 0};
       int rc = 0;
       do {
         rc = ::poll(&p, 1, milliseconds_until(deadline, 100));
@@ -153,13 +139,13 @@ Socket connect_to(const std::string& host, int port, Clock::time_point deadline)
       }
       int error = 0;
       socklen_t len = sizeof error;
-      getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &error, &len);
+      getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &error, &len);
       if (error != 0) {
         why = std::strerror(error);
         continue;
       }
     }
-    configure_stream(s.fd());
+    configure_stream(s.get());
     return s;
   }
   throw Error("TCP transport: cannot connect to the trainer at " + where(host, port) + ": " + why);
@@ -167,7 +153,7 @@ Socket connect_to(const std::string& host, int port, Clock::time_point deadline)
 
 void send_all(const Socket& socket, std::string_view bytes, Clock::time_point deadline) {
   while (!bytes.empty()) {
-    const ssize_t sent = ::send(socket.fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t sent = ::send(socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (sent > 0) {
       bytes.remove_prefix(static_cast<std::size_t>(sent));
       continue;
@@ -176,14 +162,14 @@ void send_all(const Socket& socket, std::string_view bytes, Clock::time_point de
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
       throw Error("TCP transport: sending failed: " + reason());
     if (Clock::now() >= deadline) throw Error("TCP transport: the peer stopped reading (time limit)");
-    pollfd p{socket.fd(), POLLOUT, 0};
+    pollfd p{socket.get(), POLLOUT, 0};
     ::poll(&p, 1, milliseconds_until(deadline, 100));
   }
 }
 
 bool wait_readable(const Socket& socket, Clock::time_point deadline) {
   for (;;) {
-    pollfd p{socket.fd(), POLLIN, 0};
+    pollfd p{socket.get(), POLLIN, 0};
     const int rc = ::poll(&p, 1, milliseconds_until(deadline, 100));
     if (rc > 0) return true;
     if (rc < 0 && errno != EINTR) return true;  // the next read reports the failure
@@ -195,7 +181,7 @@ bool read_available(const Socket& socket, std::string& out, std::string* why) {
   char buffer[65536];
   // At most 16 reads per call, so that a peer that never stops sending cannot starve the others.
   for (int reads = 0; reads < 16; ++reads) {
-    const ssize_t got = ::recv(socket.fd(), buffer, sizeof buffer, MSG_DONTWAIT);
+    const ssize_t got = ::recv(socket.get(), buffer, sizeof buffer, MSG_DONTWAIT);
     if (got > 0) {
       out.append(buffer, static_cast<std::size_t>(got));
       continue;

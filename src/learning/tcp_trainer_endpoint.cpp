@@ -164,9 +164,9 @@ void TcpTrainerEndpoint::Impl::run() {
     fds.clear();
     ids.clear();
     fds.push_back({wake[0], POLLIN, 0});
-    fds.push_back({listener.fd(), POLLIN, 0});
+    fds.push_back({listener.get(), POLLIN, 0});
     for (auto& [id, c] : conns) {
-      fds.push_back({c.socket.fd(), static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
+      fds.push_back({c.socket.get(), static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
       ids.push_back(id);
     }
     if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) {
@@ -227,7 +227,7 @@ void TcpTrainerEndpoint::Impl::run() {
       Connection& c = it->second;
       bool drop = false;
       if (!c.out.empty()) {
-        const ssize_t sent = ::send(c.socket.fd(), c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t sent = ::send(c.socket.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent > 0) {
           c.out.erase(0, static_cast<std::size_t>(sent));
         } else if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {

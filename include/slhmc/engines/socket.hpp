@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "slhmc/core/unique_fd.hpp"
 #include "slhmc/engines/ipi_message.hpp"
 
 namespace slhmc::ipi {
@@ -27,22 +28,7 @@ struct SocketAddress {
 };
 
 // A file descriptor closed on destruction.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
+using Fd = UniqueFd;
 
 using Clock = std::chrono::steady_clock;
 

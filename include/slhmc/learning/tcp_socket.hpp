@@ -1,7 +1,7 @@
 // Small POSIX TCP helpers for the learning transport: non-blocking sockets,
 // connect and send with a deadline, TCP_NODELAY and keepalive on every
-// connection. Kept in learning rather than reused from
-// engines so that dependencies keep pointing one way.
+// connection. The engines' i-PI sockets are blocking with other errors; only the
+// descriptor handle (core/unique_fd.hpp) is shared.
 #pragma once
 
 #include <chrono>
@@ -9,26 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "slhmc/core/unique_fd.hpp"
+
 namespace slhmc::learning::tcp {
 
 using Clock = std::chrono::steady_clock;
 
-class Socket {
- public:
-  Socket() = default;
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() { close(); }
-  Socket(Socket&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Socket& operator=(Socket&& o) noexcept;
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int fd() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void close();
-
- private:
-  int fd_ = -1;
-};
+using Socket = UniqueFd;
 
 // A non-blocking listening socket on host:port (port 0: any free port; `bound_port` gets it).
 // SO_REUSEADDR, so that a restarted trainer can listen on the same port at once. Throws Error.
