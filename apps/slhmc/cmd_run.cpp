@@ -154,7 +154,6 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
       // tables then train the same models in one process as in two.
       learning::read_trainer_training(*training, options.base_dir(), d, {async_options->walker});
       d.train.device = training->get_choice("device", {"cpu", "cuda", "auto"}, "cpu");
-      if (async_options->retrain_interval > 0) d.retrain_interval = async_options->retrain_interval;
       try {
         d.validate();
       } catch (const Error& e) {

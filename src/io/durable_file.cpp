@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "slhmc/core/error.hpp"
 
@@ -131,6 +133,14 @@ std::string hex16(std::uint64_t value) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016" PRIx64, value);
   return buf;
+}
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 std::uint64_t fnv1a64(const std::string& bytes) {

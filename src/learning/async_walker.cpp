@@ -64,24 +64,7 @@ std::vector<Sample> as_samples(const std::string& text, const std::string& sourc
   return out;
 }
 
-// `trainer.round` and `trainer.data_through_trial` of a model of the deterministic schedule.
-std::optional<std::uint64_t> extra_count(const nnp::NativeModel& m, const std::string& key, const std::string& source) {
-  const auto it = m.metadata.extra.find(key);
-  if (it == m.metadata.extra.end()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const unsigned long long v = std::stoull(it->second, &used);
-    if (used == it->second.size()) return v;
-  } catch (const std::logic_error&) {
-  }
-  throw Error(source + ": bad " + key + " '" + it->second + "'");
-}
-
 }  // namespace
-
-std::optional<std::uint64_t> schedule_round(const nnp::NativeModel& model, const std::string& source) {
-  return extra_count(model, "trainer.round", source);
-}
 
 std::optional<AsyncWalkerOptions> read_async_walker_options(const Config& t, const std::string& base_dir) {
   const std::string mode = t.get_choice("mode", {"sync", "async", "deterministic"}, "sync");
@@ -128,7 +111,7 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   const nnp::NativeModel current = nnp::read_native_model(model_path);
   species_ = current.metadata.species;
   cutoff_ = current.metadata.cutoff_angstrom;
-  first_version_ = version_ - static_cast<long long>(schedule_round(current, model_path).value_or(0));
+  first_version_ = version_ - static_cast<long long>(schedule_mark(current, kScheduleRound, model_path).value_or(0));
   if (!publisher || !bootstrap_sink) return;
   // From scratch here: the bootstrap data and model 1 go to the trainer.
   const fs::path boot = fs::path(dir_) / "bootstrap.xyz";
@@ -182,8 +165,8 @@ void AsyncWalker::swap_in(sampling::SlhmcRun& run, const PublishedModel& publish
                 std::to_string(cutoff_) + " A)");
   if (round) {
     // A trainer with another retrain_interval or other walkers would train other models.
-    const auto r = extra_count(model, "trainer.round", name);
-    const auto through = extra_count(model, "trainer.data_through_trial", name);
+    const auto r = schedule_mark(model, kScheduleRound, name);
+    const auto through = schedule_mark(model, kScheduleThrough, name);
     const std::uint64_t expected = *round * options_.retrain_interval;
     if (r != round || through != expected)
       throw Error("model v" + std::to_string(published.version) + " is not round " + std::to_string(*round) +

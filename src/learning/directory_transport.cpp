@@ -33,15 +33,6 @@ std::string padded(std::uint64_t v) {
 
 std::string model_file_name(long long version) { return "model-v" + std::to_string(version) + ".nnp"; }
 
-// The whole file, or nothing if it cannot be opened (e.g. not there yet).
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // "shard-<first>-<last>.xyz" with 20-digit numbers, first <= last.
 bool parse_shard_name(const std::string& name, std::uint64_t& first, std::uint64_t& last) {
   if (name.size() != 6 + 20 + 1 + 20 + 4 || name.compare(0, 6, "shard-") != 0 || name[26] != '-' ||
@@ -61,7 +52,7 @@ bool parse_shard_name(const std::string& name, std::uint64_t& first, std::uint64
 
 std::optional<ModelManifest> read_manifest(const std::string& models_dir) {
   const std::string path = (fs::path(models_dir) / "MANIFEST").string();
-  const auto text = read_whole(path);
+  const auto text = read_whole_file(path);
   if (!text) return std::nullopt;
   return parse_model_manifest(*text, path);
 }
@@ -161,7 +152,7 @@ std::vector<Sample> DirectorySampleFeed::take() {
       if (ec) continue;  // vanished (replaced by a rename): next scan
       if (auto it = refused_.find(shard.path); it != refused_.end() && it->second == size) continue;
       try {
-        const auto text = read_whole(shard.path);
+        const auto text = read_whole_file(shard.path);
         if (!text) continue;
         std::vector<Sample> samples = parse_shard(*text, shard.path);
         if (samples.size() != shard.last - shard.first + 1)
@@ -220,7 +211,7 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
     const auto m = read_manifest(dir_);
     if (!m || m->version <= current) return std::nullopt;
     const std::string path = (fs::path(dir_) / m->file).string();
-    const auto text = read_whole(path);
+    const auto text = read_whole_file(path);
     if (!text) throw Error(path + ": named by the manifest but cannot be read");
     if (hex16(fnv1a64(*text)) != m->checksum)
       throw Error(path + ": its bytes do not match the manifest's checksum (partial or corrupted file)");
@@ -238,7 +229,7 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
 std::optional<PublishedModel> DirectoryModelSource::exactly(long long version, std::string* problem) {
   const std::string path = (fs::path(dir_) / ("model-v" + std::to_string(version) + ".nnp")).string();
   try {
-    const auto text = read_whole(path);
+    const auto text = read_whole_file(path);
     if (!text) return std::nullopt;  // not published (yet)
     // Published files are renamed into place whole; the native format's own checksum catches damage.
     const nnp::NativeModel parsed = nnp::parse_native_model(*text, path);

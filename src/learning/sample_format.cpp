@@ -14,8 +14,8 @@ namespace {
 
 constexpr const char* kShardTag = "slhmc-shard";
 const char* const kSampleKeys[] = {"walker", "sequence", "trial", "accepted", "model_version"};
+}  // namespace
 
-// A whole decimal number, or nothing (no sign, no blanks, no overflow).
 bool parse_count(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 19) return false;
   value = 0;
@@ -25,8 +25,6 @@ bool parse_count(const std::string& text, std::uint64_t& value) {
   }
   return true;
 }
-
-}  // namespace
 
 bool is_valid_walker_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;

@@ -31,11 +31,9 @@ constexpr const char* kLogHeader =
 std::string model_name(long long version) { return "models/model-v" + std::to_string(version) + ".nnp"; }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path + "'");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = read_whole_file(path);
+  if (!text) throw Error("cannot read '" + path + "'");
+  return std::move(*text);
 }
 
 struct Checkpoint {
@@ -231,31 +229,36 @@ void TrainerDaemon::adopt(ModelSource& models) {
   }
 }
 
-int TrainerDaemon::model_round() const {
-  if (model_file_.empty()) return 0;
-  if (round_of_.first == model_file_) return round_of_.second;
-  const nnp::NativeModel m = nnp::read_native_model((fs::path(options_.state_dir) / model_file_).string());
-  const auto it = m.metadata.extra.find("trainer.round");
-  round_of_ = {model_file_, 0};
-  if (it == m.metadata.extra.end()) return 0;
-  try {
-    round_of_.second = std::stoi(it->second);
-    return round_of_.second;
-  } catch (const std::logic_error&) {
-    throw Error(model_file_ + ": bad trainer.round '" + it->second + "'");
-  }
+std::optional<std::uint64_t> schedule_mark(const nnp::NativeModel& model, const char* key, const std::string& source) {
+  const auto it = model.metadata.extra.find(key);
+  if (it == model.metadata.extra.end()) return std::nullopt;
+  std::uint64_t value = 0;
+  if (!parse_count(it->second, value)) throw Error(source + ": bad " + key + " '" + it->second + "'");
+  return value;
 }
 
-std::optional<std::vector<std::size_t>> TrainerDaemon::scheduled_round() const {
-  const std::uint64_t through = static_cast<std::uint64_t>(model_round() + 1) * options_.retrain_interval;
+std::uint64_t TrainerDaemon::model_round() const {
+  if (model_file_.empty()) return 0;
+  if (round_of_.first != model_file_) {
+    const std::string path = (fs::path(options_.state_dir) / model_file_).string();
+    round_of_ = {model_file_, schedule_mark(nnp::read_native_model(path), kScheduleRound, path).value_or(0)};
+  }
+  return round_of_.second;
+}
+
+bool TrainerDaemon::walkers_passed(std::uint64_t through) const {
   // A walker has passed `through` once a sample of a later trial is in its unbroken run from
   // sequence 0: everything it evaluated up to `through` is then here.
   for (const auto& w : options_.walkers) {
     const std::uint64_t run = ledger_.contiguous(w);
     bool passed = false;
     for (const auto& k : keys_) passed = passed || (k.walker == w && k.sequence < run && k.trial > through);
-    if (!passed) return std::nullopt;
+    if (!passed) return false;
   }
+  return true;
+}
+
+std::vector<std::size_t> TrainerDaemon::scheduled_set(std::uint64_t through) const {
   struct Ranked {
     std::uint64_t trial;
     std::size_t walker;
@@ -326,7 +329,7 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
   o.seed = options_.seed + static_cast<std::uint64_t>(version_);
   train::TrainResult r;
   const bool scratch = model_file_.empty();
-  const int round = scheduled ? model_round() + 1 : 0;
+  const std::uint64_t round = scheduled ? model_round() + 1 : 0;
   if (scratch) {
     o.epochs = options_.first_epochs;
     r = train::train(options_.spec, set, o);
@@ -341,8 +344,8 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
   meta.model_version = next;
   meta.extra["trainer.samples"] = std::to_string(set.size());
   if (scheduled) {
-    meta.extra["trainer.round"] = std::to_string(round);
-    meta.extra["trainer.data_through_trial"] = std::to_string(static_cast<std::uint64_t>(round) * options_.retrain_interval);
+    meta.extra[kScheduleRound] = std::to_string(round);
+    meta.extra[kScheduleThrough] = std::to_string(round * options_.retrain_interval);
   }
   const std::string file = model_name(next);
   train::write_trained_model((fs::path(options_.state_dir) / file).string(), r.model, meta);
@@ -395,10 +398,12 @@ bool TrainerDaemon::step(SampleFeed& feed, ModelPublisher& publisher, ModelSourc
   adopt(models);
   if (options_.retrain_interval > 0) {
     // The schedule never trains from scratch: version 1 is the walkers' (bootstrap or init).
-    if (model_file_.empty() || !scheduled_round()) return false;
+    if (model_file_.empty()) return false;
+    const std::uint64_t through = (model_round() + 1) * options_.retrain_interval;
+    if (!walkers_passed(through)) return false;
     ingest(feed);  // whatever a walker wrote before the sample that showed it passed the round
-    const auto order = scheduled_round();
-    train_round(publisher, &*order);
+    const std::vector<std::size_t> order = scheduled_set(through);
+    train_round(publisher, &order);
     return true;
   }
   const std::size_t min_new = std::max<std::size_t>(options_.min_new_samples, 1);

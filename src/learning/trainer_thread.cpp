@@ -2,12 +2,11 @@
 #include "slhmc/learning/trainer_thread.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/io/durable_file.hpp"
+#include "slhmc/learning/sample_format.hpp"
 
 namespace slhmc::learning {
 
@@ -17,16 +16,20 @@ TrainerThread::TrainerThread(TrainerDaemonOptions options, std::function<void(co
   daemon_ = std::make_unique<TrainerDaemon>(std::move(options));
   daemon_->on_message = std::move(on_message);
   const fs::path models = fs::path(daemon_->state_dir()) / "models";
-  std::map<long long, std::string> texts;  // by version: published in rising order
+  std::map<std::uint64_t, std::string> files;  // model-vN.nnp by N: published in rising order
   for (const auto& entry : fs::directory_iterator(models)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("model-v", 0) != 0 || entry.path().extension() != ".nnp") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    texts[nnp::parse_native_model(text.str(), entry.path().string()).metadata.model_version] = text.str();
+    std::uint64_t version = 0;
+    if (name.size() > 11 && name.rfind("model-v", 0) == 0 && entry.path().extension() == ".nnp" &&
+        parse_count(name.substr(7, name.size() - 11), version))
+      files[version] = entry.path().string();
   }
-  for (const auto& [version, text] : texts) transport_.publisher().publish({version, text});
+  // publish() checks that each text is a whole model of the version its name says.
+  for (const auto& [version, path] : files) {
+    const auto text = read_whole_file(path);
+    if (!text) throw Error("cannot read '" + path + "'");
+    transport_.publisher().publish({static_cast<long long>(version), *text});
+  }
   thread_ = std::thread([this] {
     try {
       daemon_->run(transport_.feed(), transport_.publisher(), transport_.source(), [this] { return stop_.load(); });

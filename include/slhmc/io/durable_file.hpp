@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace slhmc {
@@ -43,6 +44,10 @@ class AppendOnlyFile {
   int fd_ = -1;
   std::int64_t size_ = 0;
 };
+
+// The whole file, or nothing if it cannot be opened (not there yet, no permission): for files
+// written atomically, which are complete whenever they can be opened.
+std::optional<std::string> read_whole_file(const std::string& path);
 
 // 64-bit FNV-1a of a byte string: the checksum of checkpoints and model files.
 std::uint64_t fnv1a64(const std::string& bytes);

@@ -49,9 +49,6 @@ struct AsyncWalkerOptions {
 // wait_timeout_s and [training.transport], whose absence means the in-process transport).
 std::optional<AsyncWalkerOptions> read_async_walker_options(const Config& training, const std::string& base_dir);
 
-// The round of the deterministic schedule that trained `model` (its `trainer.round`), if any.
-std::optional<std::uint64_t> schedule_round(const nnp::NativeModel& model, const std::string& source);
-
 class AsyncWalker {
  public:
   // `initial`: the first model (LearningSurrogate::start or ::resume); kept alive by the walker.

@@ -8,12 +8,17 @@
 // and is refused whole when that line is missing (a partial file) or wrong.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "slhmc/learning/transport.hpp"
 
 namespace slhmc::learning {
+
+// A whole decimal number of at most 19 digits (no sign, no blanks, so no overflow) into
+// `value`; false for anything else. Sequence numbers, trials, counts in files and metadata.
+bool parse_count(const std::string& text, std::uint64_t& value);
 
 // True for a valid walker id (1..64 of letters, digits, '-', '_').
 bool is_valid_walker_id(const std::string& id);

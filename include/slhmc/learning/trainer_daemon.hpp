@@ -32,7 +32,18 @@
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/train/trainer.hpp"
 
+namespace slhmc::nnp {
+struct NativeModel;
+}
+
 namespace slhmc::learning {
+
+// The deterministic schedule's marks in the metadata of the models it trains: the round, and the
+// last trial of the walkers' data. The trainer writes them, walkers check them.
+inline constexpr const char* kScheduleRound = "trainer.round";
+inline constexpr const char* kScheduleThrough = "trainer.data_through_trial";
+// One mark of `model` (nothing if absent); Error naming `source` for a value that is not a count.
+std::optional<std::uint64_t> schedule_mark(const nnp::NativeModel& model, const char* key, const std::string& source);
 
 struct TrainerDaemonOptions {
   std::string state_dir;
@@ -101,11 +112,13 @@ class TrainerDaemon {
   // `scheduled`: the deterministic schedule's samples; null: all (the newest max_samples).
   void train_round(ModelPublisher& publisher, const std::vector<std::size_t>* scheduled);
   void say(const std::string& line) const;
-  // Deterministic schedule: the samples of the next round (indices into data_, in their fixed
-  // order), or nothing while some walker has not yet passed the round's last trial.
-  std::optional<std::vector<std::size_t>> scheduled_round() const;
+  // Deterministic schedule: whether every walker has passed trial `through` (sent a sample of a
+  // later trial), and the samples of the round on trials <= `through` (indices into data_, in
+  // their fixed order).
+  bool walkers_passed(std::uint64_t through) const;
+  std::vector<std::size_t> scheduled_set(std::uint64_t through) const;
   void choose_epochs(const train::TrainResult& result, double round_seconds, std::size_t samples);
-  int model_round() const;  // `trainer.round` of the current model (0 if it has none)
+  std::uint64_t model_round() const;  // `trainer.round` of the current model (0 if it has none)
   // Asynchronous rounds with a model: the features of new samples come from a worker thread
   // (FeaturePipeline) while a round trains; a round takes the samples whose features are ready.
   void restart_pipeline();
@@ -135,7 +148,7 @@ class TrainerDaemon {
   std::unique_ptr<FeaturePipeline> pipeline_;
   std::size_t queued_ = 0;            // samples before this one were given to the pipeline
   int next_epochs_ = 0;
-  mutable std::pair<std::string, int> round_of_;  // model_round() of a model file, cached
+  mutable std::pair<std::string, std::uint64_t> round_of_;  // model_round() of a model file, cached
   std::vector<std::pair<double, std::size_t>> arrivals_;  // (time, samples counted), recent polls
 };
 
