@@ -178,33 +178,45 @@ TEST(HmcExactness, WrongSurrogateStillSamplesReferenceMarginals) {
   EXPECT_LT(ks_y(s), kKsCritical) << "y marginal (harmonic), " << s.y.size() << " samples";
 }
 
-// Learning swaps the surrogate between trials. Each surrogate alone gives an exact kernel, so a
-// chain whose surrogate changes on a schedule (here every 97 trials, among three wrong models)
-// still samples the reference's marginals.
-TEST(HmcExactness, SurrogatesSwappedBetweenTrialsKeepTheMarginals) {
+namespace {
+
+// A chain of three particles in the reference double well whose trial t runs on the surrogate
+// `surrogate_for(t)` (asked between trials, as a learning walker swaps models), sampled every
+// kThin trials.
+Samples run_with_swapped_surrogates(std::uint64_t seed, const std::function<ForceProvider&(int)>& surrogate_for) {
   ExternalDoubleWell reference(0.05, 1.0, 0.5);
-  std::vector<ExternalDoubleWell> surrogates{{0.02, 0.8, 1.0}, {0.08, 1.2, 0.3}, {0.05, 1.0, 0.7}};
   Frame frame;
   for (int i = 0; i < 3; ++i) {
     frame.add_atom(1, {i % 2 ? 1.0 : -1.0, 0.1 * i, -0.1 * i});
     frame.masses.back() = 1.0;
   }
-  ChainState state = make_chain_state(frame, reference, 77);
+  ChainState state = make_chain_state(frame, reference, seed);
   HmcOptions opt;
   opt.temperature_K = kTemperature;
   opt.n_md = 20;
   opt.dt_fs = 2.0;
   HmcMove move(opt);
   Samples s;
-  const int trials = kTrials * scale();
-  for (int t = 0; t < trials; ++t) {
-    move.attempt(state, surrogates[static_cast<std::size_t>(t / 97) % surrogates.size()], reference);
+  for (int t = 0; t < kTrials * scale(); ++t) {
+    move.attempt(state, surrogate_for(t), reference);
     if (t >= 200 && t % kThin == 0)
       for (const auto& r : state.frame.positions) {
         s.x.push_back(r[0]);
         s.y.push_back(r[1]);
       }
   }
+  return s;
+}
+
+}  // namespace
+
+// Learning swaps the surrogate between trials. Each surrogate alone gives an exact kernel, so a
+// chain whose surrogate changes on a schedule (here every 97 trials, among three wrong models)
+// still samples the reference's marginals.
+TEST(HmcExactness, SurrogatesSwappedBetweenTrialsKeepTheMarginals) {
+  std::vector<ExternalDoubleWell> surrogates{{0.02, 0.8, 1.0}, {0.08, 1.2, 0.3}, {0.05, 1.0, 0.7}};
+  const Samples s = run_with_swapped_surrogates(
+      77, [&](int t) -> ForceProvider& { return surrogates[static_cast<std::size_t>(t / 97) % surrogates.size()]; });
   EXPECT_LT(ks_x(s), kKsCritical) << "x marginal (double well), " << s.x.size() << " samples";
   EXPECT_LT(ks_y(s), kKsCritical) << "y marginal (harmonic), " << s.y.size() << " samples";
 }
@@ -213,7 +225,6 @@ TEST(HmcExactness, SurrogatesSwappedBetweenTrialsKeepTheMarginals) {
 // (here every 20-400 µs of wall time, so the swap trials depend on thread scheduling), and the
 // walker takes the newest one only between trials, as AsyncWalker does. The marginals stay exact.
 TEST(HmcExactness, SurrogatesPublishedAsynchronouslyKeepTheMarginals) {
-  ExternalDoubleWell reference(0.05, 1.0, 0.5);
   std::vector<ExternalDoubleWell> surrogates{{0.02, 0.8, 1.0}, {0.08, 1.2, 0.3}, {0.05, 1.0, 0.7}};
   std::atomic<int> published{0};
   std::atomic<bool> done{false};
@@ -224,30 +235,13 @@ TEST(HmcExactness, SurrogatesPublishedAsynchronouslyKeepTheMarginals) {
       published = (published + 1) % static_cast<int>(surrogates.size());
     }
   });
-  Frame frame;
-  for (int i = 0; i < 3; ++i) {
-    frame.add_atom(1, {i % 2 ? 1.0 : -1.0, 0.1 * i, -0.1 * i});
-    frame.masses.back() = 1.0;
-  }
-  ChainState state = make_chain_state(frame, reference, 78);
-  HmcOptions opt;
-  opt.temperature_K = kTemperature;
-  opt.n_md = 20;
-  opt.dt_fs = 2.0;
-  HmcMove move(opt);
-  Samples s;
   int swaps = 0, in_use = 0;
-  for (int t = 0; t < kTrials * scale(); ++t) {
+  const Samples s = run_with_swapped_surrogates(78, [&](int) -> ForceProvider& {
     const int newest = published;  // the poll between trials
     swaps += newest != in_use;
     in_use = newest;
-    move.attempt(state, surrogates[static_cast<std::size_t>(in_use)], reference);
-    if (t >= 200 && t % kThin == 0)
-      for (const auto& r : state.frame.positions) {
-        s.x.push_back(r[0]);
-        s.y.push_back(r[1]);
-      }
-  }
+    return surrogates[static_cast<std::size_t>(in_use)];
+  });
   done = true;
   trainer.join();
   EXPECT_GT(swaps, 100) << "the surrogate must actually change during the chain";

@@ -43,23 +43,6 @@ first_epochs = 10
 threads = 1
 )";
 
-// trials.csv without the two timing columns (seconds_trajectory, seconds_reference).
-std::string without_timings(const std::string& csv) {
-  std::istringstream in(csv);
-  std::ostringstream out;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::istringstream l(line);
-    std::string cell;
-    while (std::getline(l, cell, ',')) f.push_back(cell);
-    for (std::size_t i = 0; i < f.size(); ++i)
-      if (i != 13 && i != 14) out << f[i] << ',';
-    out << '\n';
-  }
-  return out.str();
-}
-
 // A native model file without its creation time (and the checksum over it).
 std::string without_dates(const std::string& model) {
   std::istringstream in(model);
@@ -68,20 +51,6 @@ std::string without_dates(const std::string& model) {
   while (std::getline(in, line))
     if (line.rfind("created = ", 0) != 0 && line.rfind("checksum ", 0) != 0) out << line << '\n';
   return out.str();
-}
-
-std::vector<std::string> model_versions(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> v;
-  while (std::getline(in, line)) {
-    std::istringstream l(line);
-    std::string cell;
-    for (int i = 0; i <= 12; ++i) std::getline(l, cell, ',');
-    v.push_back(cell);
-  }
-  return v;
 }
 
 TEST(CliDeterministicLearning, OneProcessAndTwoProcessesGiveTheSameChain) {
@@ -108,12 +77,10 @@ TEST(CliDeterministicLearning, OneProcessAndTwoProcessesGiveTheSameChain) {
   test::write_text(two.file("exchange/trainer/STOP"), "");
 
   const std::string trials_one = test::read_text(one.file("walker/trials.csv"));
-  const std::string trials_two = test::read_text(two.file("walker/trials.csv"));
   // Swaps at the schedule: model v(m) after trial 4m for m >= 2, trained on trials <= 4(m-1).
-  const std::vector<std::string> expected = {"1", "1", "1", "1", "1", "1", "1", "1",
-                                             "2", "2", "2", "2", "3", "3", "3", "3"};
-  EXPECT_EQ(model_versions(trials_one), expected);
-  EXPECT_EQ(without_timings(trials_one), without_timings(trials_two));
+  const std::vector<long long> expected = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
+  EXPECT_EQ(test::model_versions(trials_one), expected);
+  EXPECT_EQ(test::trials_without_timings(one.file("walker")), test::trials_without_timings(two.file("walker")));
   EXPECT_EQ(test::read_text(one.file("walker/samples.xyz")), test::read_text(two.file("walker/samples.xyz")));
   EXPECT_EQ(test::read_text(one.file("walker/chain.xyz")), test::read_text(two.file("walker/chain.xyz")));
   // Both trainers trained their models on the same samples.
@@ -156,8 +123,8 @@ TEST(CliDeterministicLearning, OverTcpTheChainEqualsTheOneProcessChain) {
   test::write_text(two.file("trainer-state/STOP"), "");
 
   const std::string trials_one = test::read_text(one.file("walker/trials.csv"));
-  EXPECT_EQ(model_versions(trials_one).back(), "3");
-  EXPECT_EQ(without_timings(trials_one), without_timings(test::read_text(two.file("walker/trials.csv"))));
+  EXPECT_EQ(test::model_versions(trials_one).back(), 3);
+  EXPECT_EQ(test::trials_without_timings(one.file("walker")), test::trials_without_timings(two.file("walker")));
   EXPECT_EQ(test::read_text(one.file("walker/samples.xyz")), test::read_text(two.file("walker/samples.xyz")));
 }
 
@@ -174,8 +141,7 @@ TEST(CliDeterministicLearning, ARestartedRunContinuesTheSameChain) {
   const std::string cd = "cd " + parts.path().string() + " && ";
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --set sampler.trials=10", &out), 0) << out;
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml --restart", &out), 0) << out;
-  EXPECT_EQ(without_timings(test::read_text(whole.file("walker/trials.csv"))),
-            without_timings(test::read_text(parts.file("walker/trials.csv"))));
+  EXPECT_EQ(test::trials_without_timings(whole.file("walker")), test::trials_without_timings(parts.file("walker")));
   EXPECT_EQ(test::read_text(whole.file("walker/samples.xyz")), test::read_text(parts.file("walker/samples.xyz")));
 }
 
