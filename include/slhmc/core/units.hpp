@@ -16,8 +16,8 @@ inline constexpr double kBoltzmann = 8.617333262e-5;
 inline constexpr double kMvvToEv = 1.66053906660e-17 / 1.602176634e-19;  // ≈ 103.6426965
 // Force·time/mass to velocity: a [Å/fs²] = F [eV/Å] / m [amu] · kForceToAccel.
 inline constexpr double kForceToAccel = 1.0 / kMvvToEv;
-// eV/Å³ in GPa.
-inline constexpr double kEvPerA3ToGPa = 160.21766208;
+// eV/Å³ in GPa: e (C, exact in SI 2019) · 1e30 Å³/m³ / 1e9 Pa/GPa.
+inline constexpr double kEvPerA3ToGPa = 160.2176634;
 // Atomic units.
 inline constexpr double kHartreeToEv = 27.211386245988;
 inline constexpr double kBohrToAngstrom = 0.529177210903;
