@@ -43,13 +43,15 @@ TEST(CliLaunch, TwoWalkersAndATrainerShareModelsAndAFailingWalkerIsNamed) {
   REQUIRE_SW();
   SLHMC_REQUIRE_EXE(exe);
   LaunchFiles f(80);
-  // Trials of 8 atoms take microseconds: without a reference that costs something, as a real one
-  // does, the walkers could finish before the trainer (busy with two walkers' bootstraps on a
-  // loaded machine) publishes anything newer.
+  // Trials of 8 atoms take microseconds: the walkers could finish before the trainer (busy with
+  // two walkers' bootstraps on a loaded machine) publishes anything newer. So each walker's
+  // reference holds its calls after the 40th (about trial 32 of 80) until model 2 is published:
+  // the assertion below then waits for that event, not for lucky timing.
   std::string walker = test::read_text(f.tmp.file("walker.toml"));
   const std::string sw = "[reference]\ntype = \"sw\"\nfile = \"Si.sw\"\n";
   walker.replace(walker.find(sw), sw.size(),
-                 "[reference]\ntype = \"delayed\"\ndelay_ms = 20.0\n\n[reference.inner]\ntype = \"sw\"\nfile = \"Si.sw\"\n");
+                 "[reference]\ntype = \"delayed\"\nwait_for_file = \"exchange/models/model-v2.nnp\"\n"
+                 "wait_after_calls = 40\nwait_timeout_s = 300\n\n[reference.inner]\ntype = \"sw\"\nfile = \"Si.sw\"\n");
   test::write_text(f.tmp.file("walker.toml"), walker);
   std::string out;
   ASSERT_EQ(test::run_command(f.cd + exe + " launch launch.toml --dry-run", &out), 0) << out;

@@ -8,6 +8,7 @@
 
 #include "crystal_frames.hpp"
 #include "provider_checks.hpp"
+#include "test_support.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/forces/composite/sum.hpp"
 #include "slhmc/forces/registry.hpp"
@@ -122,4 +123,31 @@ TEST(Delayed, GivesTheInnerNumbersAfterTheWait) {
   EXPECT_THROW(make_provider(bad.section("p"), ProviderContext{}), ConfigError);
 }
 
+}  // namespace slhmc
+
+namespace slhmc {
+// The gate of "delayed": the first `wait_after_calls` calls pass, later ones wait for the file
+// (and fail naming it once wait_timeout_s has passed), and pass once it exists.
+TEST(Delayed, HoldsCallsAfterTheFirstOnesUntilTheFileExists) {
+  test::TempDir tmp;
+  const std::string toml = "[p]\ntype = \"delayed\"\nwait_for_file = \"go\"\nwait_after_calls = 2\n"
+                           "wait_timeout_s = 0.05\n[p.inner]\ntype = \"lj\"\nepsilon = 0.01\nsigma = 3.4\ncutoff = 8.0\n";
+  auto gated = make_provider(Config::parse(toml, "t.toml").section("p"), ProviderContext{tmp.path().string(), nullptr});
+  EXPECT_NE(gated->description().find("after 2 calls"), std::string::npos) << gated->description();
+  Frame f;
+  f.add_atom(18, {0, 0, 0});
+  f.add_atom(18, {3.7, 0.2, 0.1});
+  EXPECT_NO_THROW(gated->compute(f, {true, false, false}));
+  EXPECT_NO_THROW(gated->compute(f, {true, false, false}));
+  try {
+    gated->compute(f, {true, false, false});
+    ADD_FAILURE() << "the third call passed without the file";
+  } catch (const EngineError& e) {
+    EXPECT_NE(std::string(e.what()).find("go' did not appear"), std::string::npos) << e.what();
+  }
+  test::write_text(tmp.file("go"), "");
+  EXPECT_NO_THROW(gated->compute(f, {true, false, false}));
+  const std::string stray = "[p]\ntype = \"delayed\"\nwait_after_calls = 2\n[p.inner]\ntype = \"lj\"\n";
+  EXPECT_THROW(make_provider(Config::parse(stray, "t.toml").section("p"), ProviderContext{}), ConfigError);
+}
 }  // namespace slhmc
