@@ -5,7 +5,8 @@
 //   against the plain compute() + backprop(): descriptors to 1e-12 relative
 //   (1e-11 for the moments above angular order 8), gradients to 1e-10, on
 //   synthetic Chebyshev setups and the reference networks (Behler2011: these
-//   only), random and real structures;
+//   only), random and real structures; and the whole aenet model with the
+//   backend's fast path against its reference evaluator;
 // - n2p2 symmetry functions: the grouped fast model evaluation against the
 //   plain reference evaluation (energies 1e-12 relative, forces and virial
 //   1e-10), on a synthetic model of every cutoff type and the reference models.
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,9 @@
 #include "slhmc/core/neighbor_list.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/nnp/aenet_descriptor.hpp"
+#include "slhmc/nnp/aenet_model.hpp"
 #include "slhmc/nnp/n2p2_model.hpp"
+#include "slhmc/nnp/nnp_provider.hpp"
 #include "slhmc/train/trainable_model.hpp"
 
 using namespace slhmc;
@@ -179,6 +183,47 @@ TEST_P(AenetDescriptorConsistency, FastPathEqualsReferenceOnTheReferenceNetworks
     }
   }
   EXPECT_GT(used, 0) << "no reference network for this backend";
+}
+
+// The whole aenet model (descriptors, networks, forces, virial) with the backend's fast path
+// against the model's reference evaluator (compute + backprop per atom): energies to 1e-12
+// relative, forces to 1e-10, virial to 1e-10 relative. Moved from tests/unit/test_aenet_model.cpp.
+TEST_P(AenetDescriptorConsistency, ModelFastEvaluatorEqualsReferenceEvaluator) {
+  SLHMC_REQUIRE_SHARED(root, "reference/aenet");
+  const bool chebyshev = is_chebyshev(GetParam());
+  const std::pair<const char*, const char*> chebyshev_sets[] = {{"chebyshev_pytorch", "pytorch"},
+                                                                {"chebyshev_example_v1", "15t-15t"}};
+  const std::pair<const char*, const char*> behler_sets[] = {{"behler2011", "behler"}};
+  const auto sets = chebyshev ? std::span<const std::pair<const char*, const char*>>(chebyshev_sets)
+                              : std::span<const std::pair<const char*, const char*>>(behler_sets);
+  int moments = -1;
+  if (GetParam() == AenetBackend::chebyshev_pair_loop) moments = 0;
+  if (GetParam() == AenetBackend::chebyshev_moments) moments = 1;
+  std::vector<NamedFrame> frames = random_structures();
+  const Mat3 big{Vec3{9.1, 0.0, 0.0}, Vec3{2.5, 8.7, 0.0}, Vec3{-1.2, 0.9, 9.4}};
+  frames.push_back({"random 60 atoms", test::random_frame(Cell(big, {true, true, true}), 60, {kTi, kO, kO}, 1.5, 31)});
+  for (const auto& [set, stem] : sets)
+    for (int version : {0, 1}) {
+      SCOPED_TRACE(std::string(set) + " version " + std::to_string(version));
+      AenetModelOptions fast_options, ref_options;
+      fast_options.angular_moments = moments;
+      fast_options.chebyshev_version = ref_options.chebyshev_version = version;
+      ref_options.reference_evaluator = true;
+      const std::string dir = root + "/" + set + "/";
+      const std::vector<std::string> files{dir + "Ti." + stem + ".nn", dir + "O." + stem + ".nn"};
+      NnpProvider fast(std::shared_ptr<const Model>(AenetModel::from_files(files, fast_options)), 0.3);
+      NnpProvider ref(std::shared_ptr<const Model>(AenetModel::from_files(files, ref_options)), 0.3);
+      for (const auto& [name, frame] : frames) {
+        const ComputeResult a = fast.compute(frame, ComputeRequest::all());
+        const ComputeResult b = ref.compute(frame, ComputeRequest::all());
+        EXPECT_NEAR(a.energy, b.energy, 1e-12 * std::abs(b.energy)) << name;
+        for (std::size_t i = 0; i < frame.size(); ++i)
+          for (int c = 0; c < 3; ++c) EXPECT_NEAR(a.forces[i][c], b.forces[i][c], 1e-10) << name;
+        for (int c = 0; c < 3; ++c)
+          for (int d = 0; d < 3; ++d)
+            EXPECT_NEAR(a.virial[c][d], b.virial[c][d], 1e-10 * std::max(1.0, std::abs(b.virial[c][d]))) << name;
+      }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AenetDescriptorConsistency,
