@@ -268,38 +268,6 @@ TEST(AenetLoader, NeighbourListIsReusedAcrossSmallMoves) {
   EXPECT_EQ(p.neighbor_list().build_count(), 2u);
 }
 
-TEST(AenetModel, FastEvaluatorMatchesReferenceEvaluator) {
-  SLHMC_REQUIRE_SHARED(root, "reference/aenet");
-  const std::pair<const char*, const char*> sets[] = {
-      {"chebyshev_pytorch", "pytorch"}, {"chebyshev_example_v1", "15t-15t"}, {"behler2011", "behler"}};
-  for (const auto& [set, stem] : sets) {
-    for (int version : {0, 1})
-    for (int moments : {-1, 0, 1}) {
-      SCOPED_TRACE(std::string(set) + " version " + std::to_string(version) + " moments " + std::to_string(moments));
-      AenetModelOptions fast_options, ref_options;
-      fast_options.angular_moments = moments;
-      fast_options.chebyshev_version = ref_options.chebyshev_version = version;
-      ref_options.reference_evaluator = true;
-      const std::string dir = root + "/" + set + "/";
-      const std::vector<std::string> files{dir + "Ti." + stem + ".nn", dir + "O." + stem + ".nn"};
-      NnpProvider fast(std::shared_ptr<const Model>(AenetModel::from_files(files, fast_options)), 0.3);
-      NnpProvider ref(std::shared_ptr<const Model>(AenetModel::from_files(files, ref_options)), 0.3);
-      auto frames = test_frames();
-      const Mat3 big{Vec3{9.1, 0.0, 0.0}, Vec3{2.5, 8.7, 0.0}, Vec3{-1.2, 0.9, 9.4}};
-      frames.push_back(test::random_frame(Cell(big, {true, true, true}), 60, {kTi, kO, kO}, 1.5, 31));
-      for (const Frame& frame : frames) {
-        const ComputeResult a = fast.compute(frame, ComputeRequest::all());
-        const ComputeResult b = ref.compute(frame, ComputeRequest::all());
-        EXPECT_NEAR(a.energy, b.energy, 1e-12 * std::abs(b.energy));
-        for (std::size_t i = 0; i < frame.size(); ++i)
-          for (int c = 0; c < 3; ++c) EXPECT_NEAR(a.forces[i][c], b.forces[i][c], 1e-10);
-        for (int c = 0; c < 3; ++c)
-          for (int d = 0; d < 3; ++d) EXPECT_NEAR(a.virial[c][d], b.virial[c][d], 1e-10 * std::max(1.0, std::abs(b.virial[c][d])));
-      }
-    }
-  }
-}
-
 #ifdef _OPENMP
 #include <omp.h>
 

@@ -10,6 +10,7 @@
 #include "slhmc/core/rng.hpp"
 #include "slhmc/train/features.hpp"
 #include "slhmc/train/loss.hpp"
+#include "slhmc/train/loss_evaluator.hpp"
 #include "slhmc/train/trainable_model.hpp"
 #include "test_support.hpp"
 
@@ -69,6 +70,19 @@ inline PreparedBatch prepare(const TrainableModel& model, int count) {
   for (std::size_t i = 0; i < p.frames.size(); ++i)
     p.batch.push_back({&p.features[i], &p.frames[i], 0.5 + 0.25 * static_cast<double>(i), i != 1, i != 2});
   return p;
+}
+
+// Data for the loss evaluators: every frame of `p`, with its weight and force/virial flags.
+inline TrainingData training_data(const PreparedBatch& p) {
+  TrainingData d;
+  for (std::size_t i = 0; i < p.frames.size(); ++i) {
+    d.frames.push_back(&p.frames[i]);
+    d.features.push_back(p.features[i]);
+    d.weights.push_back(p.batch[i].weight);
+    d.use_forces.push_back(p.batch[i].use_forces ? 1 : 0);
+    d.use_virial.push_back(p.batch[i].use_virial ? 1 : 0);
+  }
+  return d;
 }
 
 }  // namespace slhmc::test::train_helpers
