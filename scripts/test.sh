@@ -19,11 +19,11 @@ stage "tests"
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 900) | tee build/ctest.log
 
 if [[ -z "${SLHMC_SKIP_SANITIZE:-}" ]]; then
-  stage "unit tests under address + undefined-behaviour sanitizers"
+  stage "unit and consistency tests under address + undefined-behaviour sanitizers"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLHMC_SANITIZE=address,undefined -DSLHMC_WERROR=ON \
     -DSLHMC_BENCH=OFF -DSLHMC_CUDA=OFF >/dev/null
-  cmake --build build-asan -j "$(nproc)" --target slhmc_unit_tests slhmc_cli
-  (cd build-asan && ctest --output-on-failure -j "$(nproc)" -L unit)
+  cmake --build build-asan -j "$(nproc)" --target slhmc_unit_tests slhmc_consistency_tests slhmc_cli
+  (cd build-asan && ctest --output-on-failure -j "$(nproc)" -L "unit|consistency")
 fi
 
 if [[ -z "${SLHMC_SKIP_FUZZ:-}" ]]; then
