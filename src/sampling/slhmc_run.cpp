@@ -26,21 +26,6 @@ std::string fmt(double x) {
   return buf;
 }
 
-std::string extxyz_text(const Frame& frame, const ComputeResult* reference, const std::map<std::string, std::string>& info) {
-  LabelledFrame lf;
-  lf.frame = frame;
-  lf.info = info;
-  if (reference) {
-    lf.labels.energy = reference->energy;
-    lf.labels.forces = reference->forces;
-    if (reference->has_virial) lf.labels.virial = reference->virial;
-  }
-  std::ostringstream out;
-  WriteOptions wo;
-  wo.reference_keys = true;
-  write_structure(out, lf, StructureFormat::extxyz, wo);
-  return out.str();
-}
 }  // namespace
 
 void RunOptions::validate() const {
@@ -106,17 +91,12 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
     return it->second;
   };
   trials_ = AppendOnlyFile(dir_ + "/trials.csv", size_of("trials.csv"));
-  samples_ = AppendOnlyFile(dir_ + "/samples.xyz", size_of("samples.xyz"));
+  samples_ = SampleLog(dir_ + "/samples.xyz", size_of("samples.xyz"));
   chain_ = AppendOnlyFile(dir_ + "/chain.xyz", size_of("chain.xyz"));
   if (fresh) {
     trials_.append(kTrialsHeader);
     // The initial configuration's reference evaluation is a sample too.
-    samples_.append(extxyz_text(state_.frame, &state_.reference,
-                                {{"trial", "0"},
-                                 {"accepted", "T"},
-                                 {"move", "initial"},
-                                 {"model_version", std::to_string(model_version_)}}));
-    samples_.sync();
+    push_sample(0, true, "initial", state_.frame, state_.reference);
     checkpoint();
   }
 }
@@ -131,6 +111,7 @@ std::unique_ptr<SlhmcRun> SlhmcRun::restart(ForceProvider& reference, ForceProvi
 void SlhmcRun::checkpoint() {
   trials_.sync();
   chain_.sync();
+  for (SampleSink* sink : sinks_) sink->flush();
   Checkpoint c;
   c.state = state_;
   for (const auto& move : mix_.moves()) c.moves[move->name()] = move->save_state();
@@ -140,16 +121,36 @@ void SlhmcRun::checkpoint() {
   save_checkpoint(dir_ + "/checkpoint", c);
 }
 
+void SlhmcRun::push_sample(std::uint64_t trial, bool accepted, const std::string& move, const Frame& frame,
+                           const ComputeResult& reference) {
+  Sample sample;
+  sample.walker = walker_;
+  sample.sequence = trial;
+  sample.trial = trial;
+  sample.accepted = accepted;
+  sample.move = move;
+  sample.model_version = model_version_;
+  sample.frame = labelled_frame(frame, reference);
+  // The durable log first and synced: the expensive, irreplaceable part, and the replay source.
+  samples_.push(sample);
+  samples_.flush();
+  for (SampleSink* sink : sinks_) sink->push(sample);
+  if (trial == 0) initial_sample_ = std::move(sample);
+  else initial_sample_.reset();
+}
+
+void SlhmcRun::add_sample_sink(SampleSink& sink) {
+  sinks_.push_back(&sink);
+  if (initial_sample_) {
+    initial_sample_->walker = walker_;  // set_walker may come after the constructor made it
+    sink.push(*initial_sample_);
+  }
+}
+
 void SlhmcRun::record(const TrialRecord& rec) {
   // The reference evaluation first: it is the expensive, irreplaceable part.
-  if (!rec.proposal.positions.empty()) {
-    samples_.append(extxyz_text(rec.proposal, &rec.proposal_reference,
-                                {{"trial", std::to_string(rec.trial)},
-                                 {"accepted", rec.accepted ? "T" : "F"},
-                                 {"move", rec.move},
-                                 {"model_version", std::to_string(model_version_)}}));
-    samples_.sync();
-  }
+  if (!rec.proposal.positions.empty())
+    push_sample(rec.trial, rec.accepted, rec.move, rec.proposal, rec.proposal_reference);
   std::ostringstream line;
   line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
        << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
@@ -157,10 +158,11 @@ void SlhmcRun::record(const TrialRecord& rec) {
        << fmt(hmc_ ? hmc_->options().dt_fs : 0.0) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
        << fmt(rec.seconds_reference) << ',' << phase_ << '\n';
   trials_.append(line.str());
-  if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0)
-    chain_.append(extxyz_text(state_.frame, &state_.reference,
-                              {{"trial", std::to_string(rec.trial)},
-                               {"model_version", std::to_string(model_version_)}}));
+  if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0) {
+    LabelledFrame lf = labelled_frame(state_.frame, state_.reference);
+    lf.info = {{"trial", std::to_string(rec.trial)}, {"model_version", std::to_string(model_version_)}};
+    chain_.append(reference_extxyz(lf));
+  }
 }
 
 void SlhmcRun::set_surrogate(ForceProvider& surrogate, long long model_version, std::string model_file) {

@@ -59,6 +59,40 @@ TEST(SlhmcRun, WritesLogsAndSummary) {
   EXPECT_THROW(SlhmcRun(three_particles(), ref, sur, options(40), tmp.file("run")), Error);
 }
 
+// Keeps what it is handed, as a transport's sink would send it.
+struct RecordingSink final : SampleSink {
+  void push(const Sample& s) override { samples.push_back(s); }
+  void flush() override { ++flushes; }
+  std::vector<Sample> samples;
+  int flushes = 0;
+};
+
+TEST(SlhmcRun, ASinkComposedAfterTheLogSeesEverySampleInOrder) {
+  test::TempDir tmp;
+  test::ExternalDoubleWell ref(0.05, 1.0, 0.5), sur(0.02, 0.8, 1.0);
+  RecordingSink sink;
+  SlhmcRun run(three_particles(), ref, sur, options(12), tmp.file("run"));
+  run.set_walker("w7");
+  run.add_sample_sink(sink);
+  run.run();
+  const auto logged = read_structures(tmp.file("run/samples.xyz"));
+  ASSERT_EQ(sink.samples.size(), logged.size());
+  EXPECT_EQ(sink.flushes, 12);  // one per checkpoint
+  std::string again;
+  for (std::size_t i = 0; i < logged.size(); ++i) {
+    const Sample& s = sink.samples[i];
+    EXPECT_EQ(s.trial, i);
+    EXPECT_EQ(s.sequence, i);
+    EXPECT_EQ(s.walker, "w7");
+    EXPECT_EQ(s.move, i == 0 ? "initial" : "md");
+    EXPECT_EQ(s.frame.frame.positions, logged[i].frame.positions);
+    EXPECT_EQ(s.frame.labels.energy, logged[i].labels.energy);
+    again += sample_record(s);
+  }
+  // One codec: the log is exactly the records of the samples the sinks saw.
+  EXPECT_TRUE(again == test::read_text(tmp.file("run/samples.xyz")));
+}
+
 TEST(SlhmcRun, RestartContinuesChainExactlyEvenAfterCrashMidTrial) {
   test::TempDir tmp;
   test::ExternalDoubleWell ref(0.05, 1.0, 0.5), sur(0.02, 0.8, 1.0);

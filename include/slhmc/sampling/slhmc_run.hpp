@@ -3,7 +3,8 @@
 // a run directory:
 //
 //   trials.csv    one line per trial (ΔH, ΔK, ΔV_ref, ΔV_sur, δ, volume, model version, timings, phase)
-//   samples.xyz   every reference evaluation (REF_energy/REF_forces/REF_virials), append-only, synced
+//   samples.xyz   every reference evaluation (REF_energy/REF_forces/REF_virials), append-only, synced:
+//                 the durable SampleSink, which further sinks may follow (add_sample_sink)
 //   chain.xyz     the chain's state every `chain_interval` trials
 //   checkpoint    the exact state (atomic, previous kept as checkpoint.prev)
 //   summary.txt   acceptance, ⟨V_ref⟩ with blocking error, τ_int and ESS, written at the end
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "slhmc/io/durable_file.hpp"
@@ -22,6 +24,7 @@
 #include "slhmc/sampling/checkpoint.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
 #include "slhmc/sampling/move_mix.hpp"
+#include "slhmc/sampling/sample_sink.hpp"
 #include "slhmc/sampling/volume_move.hpp"
 
 namespace slhmc::sampling {
@@ -74,6 +77,14 @@ class SlhmcRun {
   const std::string& model_file() const { return model_file_; }
   // The samples log's size now (for readers that must stop at what the checkpoint covers).
   std::int64_t samples_size() const { return samples_.size(); }
+  // Composes `sink` after the durable log: every sample is pushed to the log (and synced) first,
+  // then to each added sink in the order added; added sinks are flushed at every checkpoint.
+  // Add sinks before run(): a new run's initial evaluation, made by the constructor, is pushed
+  // to the sink when it is added. (After a restart, samples logged before the checkpoint are the
+  // owner's to replay from samples.xyz, up to samples_size().) `sink` must outlive the run.
+  void add_sample_sink(SampleSink& sink);
+  // The walker id given to samples (Sample::walker); "walker" unless set.
+  void set_walker(std::string walker) { walker_ = std::move(walker); }
   // Telemetry: each trial's trajectory and reference evaluation become events (trial=N) in
   // `log` (null: none). The log must outlive the run.
   void set_event_log(EventLog* log) { events_ = log; }
@@ -85,6 +96,8 @@ class SlhmcRun {
   SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOptions options, std::string directory,
            Checkpoint checkpoint, bool fresh);
   void record(const TrialRecord& rec);
+  void push_sample(std::uint64_t trial, bool accepted, const std::string& move, const Frame& frame,
+                   const ComputeResult& reference);
   void checkpoint();
 
   ForceProvider& reference_;
@@ -94,7 +107,11 @@ class SlhmcRun {
   MoveMix mix_;
   HmcMove* hmc_ = nullptr;  // in mix_: its trajectory is recorded with every trial
   ChainState state_;
-  AppendOnlyFile trials_, samples_, chain_;
+  AppendOnlyFile trials_, chain_;
+  SampleLog samples_;
+  std::vector<SampleSink*> sinks_;
+  std::optional<Sample> initial_sample_;  // a new run's initial evaluation, until the first trial
+  std::string walker_ = "walker";
   long long model_version_ = 0;
   std::string model_file_;
   std::string phase_ = "fixed";
