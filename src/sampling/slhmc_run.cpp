@@ -2,31 +2,13 @@
 #include "slhmc/sampling/slhmc_run.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 
-#include "slhmc/analysis/chain_statistics.hpp"
+#include "slhmc/analysis/run_summary.hpp"
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/core/error.hpp"
-#include "slhmc/io/structure_io.hpp"
 
 namespace slhmc::sampling {
-
-namespace {
-const char* kTrialsHeader =
-    "trial,move,accepted,delta_H_eV,delta_K_eV,delta_V_ref_eV,delta_V_sur_eV,delta_eV,potential_eV,volume_A3,"
-    "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference,phase\n";
-
-std::string fmt(double x) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
-
-}  // namespace
 
 void RunOptions::validate() const {
   if (moves.empty()) {
@@ -94,7 +76,7 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
   samples_ = SampleLog(dir_ + "/samples.xyz", size_of("samples.xyz"));
   chain_ = AppendOnlyFile(dir_ + "/chain.xyz", size_of("chain.xyz"));
   if (fresh) {
-    trials_.append(kTrialsHeader);
+    trials_.append(analysis::trials_header());
     // The initial configuration's reference evaluation is a sample too.
     push_sample(0, true, "initial", state_.frame, state_.reference);
     checkpoint();
@@ -151,13 +133,24 @@ void SlhmcRun::record(const TrialRecord& rec) {
   // The reference evaluation first: it is the expensive, irreplaceable part.
   if (!rec.proposal.positions.empty())
     push_sample(rec.trial, rec.accepted, rec.move, rec.proposal, rec.proposal_reference);
-  std::ostringstream line;
-  line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
-       << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
-       << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << n_md() << ','
-       << fmt(hmc_ ? hmc_->options().dt_fs : 0.0) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
-       << fmt(rec.seconds_reference) << ',' << phase_ << '\n';
-  trials_.append(line.str());
+  analysis::TrialRow row;
+  row.trial = rec.trial;
+  row.move = rec.move;
+  row.accepted = rec.accepted;
+  row.delta_h = rec.delta_h;
+  row.delta_k = rec.delta_k;
+  row.delta_v_ref = rec.delta_v_ref;
+  row.delta_v_sur = rec.delta_v_sur;
+  row.delta = rec.delta;
+  row.potential = state_.reference.energy;
+  row.volume = rec.volume;
+  row.n_md = n_md();
+  row.dt_fs = hmc_ ? hmc_->options().dt_fs : 0.0;
+  row.model_version = model_version_;
+  row.seconds_trajectory = rec.seconds_trajectory;
+  row.seconds_reference = rec.seconds_reference;
+  row.phase = phase_;
+  trials_.append(analysis::trials_line(row));
   if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0) {
     LabelledFrame lf = labelled_frame(state_.frame, state_.reference);
     lf.info = {{"trial", std::to_string(rec.trial)}, {"model_version", std::to_string(model_version_)}};
@@ -194,72 +187,6 @@ void SlhmcRun::run(const Observer& observer) {
   write_summary();
 }
 
-std::string SlhmcRun::write_summary() const {
-  // Observables come from the logs, so a restarted run summarizes the whole chain.
-  std::ifstream in(dir_ + "/trials.csv");
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<double> potential, volume;
-  std::uint64_t md = 0, md_acc = 0, vol = 0, vol_acc = 0;
-  std::vector<double> delta;
-  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_phase;  // phase → (HMC trials, accepted)
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) f.push_back(tok);
-    if (f.size() < 10) continue;
-    const bool acc = f[2] == "1";
-    if (f.size() > 15 && f[1] != "volume") {
-      auto& [n, a] = by_phase[f[15]];
-      ++n;
-      a += acc;
-    }
-    if (f[1] == "volume") {
-      ++vol;
-      vol_acc += acc;
-    } else {
-      ++md;
-      md_acc += acc;
-      if (std::isfinite(std::stod(f[7]))) delta.push_back(std::stod(f[7]));
-    }
-    potential.push_back(std::stod(f[8]));
-    volume.push_back(std::stod(f[9]));
-  }
-  std::ostringstream s;
-  s << "slhmc run summary (" << dir_ << ")\n";
-  s << "trials: " << potential.size() << " (" << md << " HMC, " << vol << " volume)\n";
-  s << "reference evaluations: " << potential.size() + 1 << "\n";
-  if (md) s << "HMC acceptance: " << fmt(static_cast<double>(md_acc) / md) << "\n";
-  if (by_phase.size() > 1 || (by_phase.size() == 1 && by_phase.begin()->first != "fixed"))
-    for (const auto& [phase, c] : by_phase)
-      s << "  in the " << phase << " phase: " << fmt(static_cast<double>(c.second) / c.first) << " of " << c.first
-        << " trials\n";
-  if (model_version_ > 0) s << "surrogate model version at the end: " << model_version_ << "\n";
-  if (vol) s << "volume-move acceptance: " << fmt(static_cast<double>(vol_acc) / vol) << "\n";
-  if (!delta.empty()) {
-    double m = 0, m2 = 0;
-    for (double d : delta) {
-      m += d;
-      m2 += d * d;
-    }
-    m /= delta.size();
-    s << "surrogate error on moves: mean delta " << fmt(m) << " eV, rms " << fmt(std::sqrt(m2 / delta.size()))
-      << " eV\n";
-  }
-  if (potential.size() >= 4) {
-    const auto mv = analysis::blocking_mean(potential);
-    const auto tau = analysis::integrated_autocorrelation_time(potential);
-    s << "potential energy: " << fmt(mv.mean) << " +- " << fmt(mv.error) << " eV (tau_int " << fmt(tau.tau)
-      << " trials, ESS " << fmt(potential.size() / tau.tau) << (tau.reliable ? "" : ", chain too short for a reliable tau")
-      << ")\n";
-    if (vol) {
-      const auto vv = analysis::blocking_mean(volume);
-      s << "volume: " << fmt(vv.mean) << " +- " << fmt(vv.error) << " A^3\n";
-    }
-  }
-  write_file_atomically(dir_ + "/summary.txt", s.str());
-  return s.str();
-}
+std::string SlhmcRun::write_summary() const { return analysis::write_run_summary(dir_, model_version_); }
 
 }  // namespace slhmc::sampling

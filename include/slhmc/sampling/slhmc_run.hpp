@@ -89,7 +89,7 @@ class SlhmcRun {
   // `log` (null: none). The log must outlive the run.
   void set_event_log(EventLog* log) { events_ = log; }
   EventLog* event_log() const { return events_; }
-  // Writes summary.txt from the run's logs (also called at the end of run()).
+  // Writes summary.txt from the run's logs (analysis/run_summary.hpp; also called at the end of run()).
   std::string write_summary() const;
 
  private:
