@@ -18,6 +18,7 @@
 #include "slhmc/analysis/learning_telemetry.hpp"
 #include "slhmc/analysis/rdf.hpp"
 #include "slhmc/analysis/svg_plot.hpp"
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/analysis/timeline_svg.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
@@ -42,34 +43,21 @@ struct TrialTable {
 };
 
 TrialTable read_trials(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot read '" + path + "' (is this an slhmc run directory?)");
+  const analysis::TrialsTable table = analysis::TrialsTable::read(path);
   TrialTable t;
-  std::string line;
-  std::getline(in, line);
-  if (line.rfind("trial,move,accepted", 0) != 0) throw ParseError(path, 1, "expected the trials.csv header");
-  std::size_t number = 1;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::vector<std::string> f = csv_fields(line);
-    if (f.size() < 11) throw ParseError(path, number, "expected at least 11 comma-separated columns");
-    try {
-      t.trial.push_back(std::stod(f[0]));
-      t.is_md.push_back(f[1] != "volume");
-      t.accepted.push_back(f[2] == "1" ? 1.0 : 0.0);
-      t.delta.push_back(std::stod(f[7]));
-      t.potential.push_back(std::stod(f[8]));
-      t.volume.push_back(std::stod(f[9]));
-      t.n_md.push_back(std::stod(f[10]));
-      t.model_version.push_back(f.size() > 12 ? std::stod(f[12]) : 0.0);
-      t.production.push_back(f.size() > 15 && f[15] == "production");
-    } catch (const std::exception&) {
-      throw ParseError(path, number, "expected numbers in the trial columns");
-    }
-    for (const double count : {t.trial.back(), t.model_version.back()})
+  t.trial = table.numbers("trial");
+  for (const auto& m : table.texts("move")) t.is_md.push_back(m == "md");
+  for (const auto& a : table.texts("accepted")) t.accepted.push_back(a == "1" ? 1.0 : 0.0);
+  t.delta = table.numbers("delta_eV");
+  t.potential = table.numbers("potential_eV");
+  t.volume = table.numbers("volume_A3");
+  t.n_md = table.numbers("n_md");
+  t.model_version = table.numbers("model_version", 0.0);  // absent in logs of older runs
+  for (const auto& p : table.texts("phase")) t.production.push_back(p == "production");
+  for (std::size_t i = 0; i < t.trial.size(); ++i)
+    for (const double count : {t.trial[i], t.model_version[i]})
       if (!(count >= 0 && count < 1e15 && count == std::floor(count)))
-        throw ParseError(path, number, "trial and model_version must be whole numbers >= 0");
-  }
+        throw Error("'" + path + "', trial " + table.text(i, "trial") + ": trial and model_version must be whole numbers >= 0");
   return t;
 }
 

@@ -2,55 +2,32 @@
 #include "slhmc/sampling/slhmc_run.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 
-#include "slhmc/analysis/chain_statistics.hpp"
+#include "slhmc/analysis/run_summary.hpp"
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/core/error.hpp"
-#include "slhmc/io/structure_io.hpp"
 
 namespace slhmc::sampling {
 
-namespace {
-const char* kTrialsHeader =
-    "trial,move,accepted,delta_H_eV,delta_K_eV,delta_V_ref_eV,delta_V_sur_eV,delta_eV,potential_eV,volume_A3,"
-    "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference,phase\n";
-
-std::string fmt(double x) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
-
-std::string extxyz_text(const Frame& frame, const ComputeResult* reference, const std::map<std::string, std::string>& info) {
-  LabelledFrame lf;
-  lf.frame = frame;
-  lf.info = info;
-  if (reference) {
-    lf.labels.energy = reference->energy;
-    lf.labels.forces = reference->forces;
-    if (reference->has_virial) lf.labels.virial = reference->virial;
-  }
-  std::ostringstream out;
-  WriteOptions wo;
-  wo.reference_keys = true;
-  write_structure(out, lf, StructureFormat::extxyz, wo);
-  return out.str();
-}
-}  // namespace
-
 void RunOptions::validate() const {
-  hmc.validate();
-  if (volume_move_fraction < 0 || volume_move_fraction > 1) throw Error("volume move fraction must be in [0, 1]");
-  if (volume_move_fraction > 0) volume.validate();
+  if (moves.empty()) {
+    hmc.validate();
+    if (volume_move_fraction < 0 || volume_move_fraction > 1) throw Error("volume move fraction must be in [0, 1]");
+    if (volume_move_fraction > 0) volume.validate();
+  }
   if (chain_interval < 0) throw Error("chain interval must be ≥ 0");
   if (checkpoint_interval < 1) throw Error("checkpoint interval must be ≥ 1");
-  if (tuning.enabled && !(tuning.target_acceptance > 0 && tuning.target_acceptance < 1))
-    throw Error("target acceptance must be in (0, 1)");
+}
+
+std::vector<MoveChoice> RunOptions::move_choices() const {
+  if (!moves.empty()) return moves;
+  std::vector<MoveChoice> c;
+  // "volume if u < f", HMC otherwise (move_mix.hpp).
+  if (volume_move_fraction > 0)
+    c.push_back({"volume", volume_move_fraction, [v = volume] { return std::make_unique<VolumeMove>(v); }});
+  c.push_back({"hmc", 1.0 - volume_move_fraction, [h = hmc] { return std::make_unique<HmcMove>(h); }});
+  return c;
 }
 
 SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
@@ -64,8 +41,6 @@ SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider
                  std::filesystem::create_directories(directory);
                  Checkpoint c;
                  c.state = make_chain_state(initial, reference, options.seed);
-                 c.n_md = options.hmc.n_md;
-                 c.dt_fs = options.hmc.dt_fs;
                  return c;
                }(),
                true) {}
@@ -76,14 +51,21 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
       surrogate_(&surrogate),
       options_(options),
       dir_(std::move(directory)),
-      hmc_(options.hmc),
-      volume_(options.volume_move_fraction > 0 ? options.volume : VolumeMoveOptions{}),
+      mix_(options.move_choices()),
+      hmc_(dynamic_cast<HmcMove*>(mix_.find("hmc"))),
       state_(std::move(cp.state)),
-      window_trials_(cp.tuning_window_trials),
-      window_accepted_(cp.tuning_window_accepted),
       model_version_(fresh ? options.model_version : cp.model_version),
       model_file_(fresh ? std::string() : cp.model_file) {
-  hmc_.set_trajectory(cp.n_md, cp.dt_fs);
+  // Each move continues from its own state; a move new to this run starts afresh.
+  for (const auto& move : mix_.moves()) {
+    const auto it = cp.moves.find(move->name());
+    if (it == cp.moves.end()) continue;
+    try {
+      move->load_state(it->second);
+    } catch (const Error& e) {
+      throw Error("checkpoint in '" + dir_ + "': " + e.what());
+    }
+  }
   auto size_of = [&](const std::string& name) -> std::int64_t {
     if (fresh) return 0;
     auto it = cp.log_sizes.find(name);
@@ -91,17 +73,12 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
     return it->second;
   };
   trials_ = AppendOnlyFile(dir_ + "/trials.csv", size_of("trials.csv"));
-  samples_ = AppendOnlyFile(dir_ + "/samples.xyz", size_of("samples.xyz"));
+  samples_ = SampleLog(dir_ + "/samples.xyz", size_of("samples.xyz"));
   chain_ = AppendOnlyFile(dir_ + "/chain.xyz", size_of("chain.xyz"));
   if (fresh) {
-    trials_.append(kTrialsHeader);
+    trials_.append(analysis::trials_header());
     // The initial configuration's reference evaluation is a sample too.
-    samples_.append(extxyz_text(state_.frame, &state_.reference,
-                                {{"trial", "0"},
-                                 {"accepted", "T"},
-                                 {"move", "initial"},
-                                 {"model_version", std::to_string(model_version_)}}));
-    samples_.sync();
+    push_sample(0, true, "initial", state_.frame, state_.reference);
     checkpoint();
   }
 }
@@ -116,39 +93,69 @@ std::unique_ptr<SlhmcRun> SlhmcRun::restart(ForceProvider& reference, ForceProvi
 void SlhmcRun::checkpoint() {
   trials_.sync();
   chain_.sync();
+  for (SampleSink* sink : sinks_) sink->flush();
   Checkpoint c;
   c.state = state_;
-  c.n_md = hmc_.options().n_md;
-  c.dt_fs = hmc_.options().dt_fs;
-  c.tuning_window_trials = window_trials_;
-  c.tuning_window_accepted = window_accepted_;
+  for (const auto& move : mix_.moves()) c.moves[move->name()] = move->save_state();
   c.log_sizes = {{"trials.csv", trials_.size()}, {"samples.xyz", samples_.size()}, {"chain.xyz", chain_.size()}};
   c.model_version = model_version_;
   c.model_file = model_file_;
   save_checkpoint(dir_ + "/checkpoint", c);
 }
 
+void SlhmcRun::push_sample(std::uint64_t trial, bool accepted, const std::string& move, const Frame& frame,
+                           const ComputeResult& reference) {
+  Sample sample;
+  sample.walker = walker_;
+  sample.sequence = trial;
+  sample.trial = trial;
+  sample.accepted = accepted;
+  sample.move = move;
+  sample.model_version = model_version_;
+  sample.frame = labelled_frame(frame, reference);
+  // The durable log first and synced: the expensive, irreplaceable part, and the replay source.
+  samples_.push(sample);
+  samples_.flush();
+  for (SampleSink* sink : sinks_) sink->push(sample);
+  if (trial == 0) initial_sample_ = std::move(sample);
+  else initial_sample_.reset();
+}
+
+void SlhmcRun::add_sample_sink(SampleSink& sink) {
+  sinks_.push_back(&sink);
+  if (initial_sample_) {
+    initial_sample_->walker = walker_;  // set_walker may come after the constructor made it
+    sink.push(*initial_sample_);
+  }
+}
+
 void SlhmcRun::record(const TrialRecord& rec) {
   // The reference evaluation first: it is the expensive, irreplaceable part.
-  if (!rec.proposal.positions.empty()) {
-    samples_.append(extxyz_text(rec.proposal, &rec.proposal_reference,
-                                {{"trial", std::to_string(rec.trial)},
-                                 {"accepted", rec.accepted ? "T" : "F"},
-                                 {"move", rec.move},
-                                 {"model_version", std::to_string(model_version_)}}));
-    samples_.sync();
+  if (!rec.proposal.positions.empty())
+    push_sample(rec.trial, rec.accepted, rec.move, rec.proposal, rec.proposal_reference);
+  analysis::TrialRow row;
+  row.trial = rec.trial;
+  row.move = rec.move;
+  row.accepted = rec.accepted;
+  row.delta_h = rec.delta_h;
+  row.delta_k = rec.delta_k;
+  row.delta_v_ref = rec.delta_v_ref;
+  row.delta_v_sur = rec.delta_v_sur;
+  row.delta = rec.delta;
+  row.potential = state_.reference.energy;
+  row.volume = rec.volume;
+  row.n_md = n_md();
+  row.dt_fs = hmc_ ? hmc_->options().dt_fs : 0.0;
+  row.model_version = model_version_;
+  row.seconds_trajectory = rec.seconds_trajectory;
+  row.seconds_reference = rec.seconds_reference;
+  row.phase = phase_;
+  trials_.append(analysis::trials_line(row));
+  if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0) {
+    LabelledFrame lf = labelled_frame(state_.frame, state_.reference);
+    lf.info = {{"trial", std::to_string(rec.trial)}, {"model_version", std::to_string(model_version_)}};
+    chain_.append(reference_extxyz(lf));
   }
-  std::ostringstream line;
-  line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
-       << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
-       << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << hmc_.options().n_md << ','
-       << fmt(hmc_.options().dt_fs) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
-       << fmt(rec.seconds_reference) << ',' << phase_ << '\n';
-  trials_.append(line.str());
-  if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0)
-    chain_.append(extxyz_text(state_.frame, &state_.reference,
-                              {{"trial", std::to_string(rec.trial)},
-                               {"model_version", std::to_string(model_version_)}}));
 }
 
 void SlhmcRun::set_surrogate(ForceProvider& surrogate, long long model_version, std::string model_file) {
@@ -158,40 +165,21 @@ void SlhmcRun::set_surrogate(ForceProvider& surrogate, long long model_version, 
   model_file_ = std::move(model_file);
 }
 
-void SlhmcRun::maybe_tune() {
-  const TuningOptions& t = options_.tuning;
-  if (!t.enabled || (t.until_trial > 0 && state_.trials > t.until_trial)) return;
-  if (window_trials_ < static_cast<std::uint64_t>(t.interval)) return;
-  const double acc = static_cast<double>(window_accepted_) / window_trials_;
-  int n = hmc_.options().n_md;
-  // Longer trajectories decorrelate more but accumulate more surrogate error; move n_MD
-  // geometrically toward the target acceptance.
-  if (acc > t.target_acceptance + 0.05) n = std::min(t.max_n_md, std::max(n + 1, static_cast<int>(std::lround(n * 1.25))));
-  else if (acc < t.target_acceptance - 0.05) n = std::max(1, static_cast<int>(std::lround(n * 0.8)));
-  hmc_.set_trajectory(n, hmc_.options().dt_fs);
-  window_trials_ = window_accepted_ = 0;
-}
-
 void SlhmcRun::run(const Observer& observer) {
   while (state_.trials < options_.trials) {
-    // The move type is drawn from the chain's own stream, so restarts stay in step.
-    const bool volume_move = options_.volume_move_fraction > 0 && state_.rng.uniform() < options_.volume_move_fraction;
+    // The move is drawn from the chain's own stream, so restarts stay in step.
+    Move& move = mix_.choose(state_.rng);
     const double started = events_ ? EventLog::now() : 0.0;
-    const TrialRecord rec =
-        volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, *surrogate_, reference_);
+    const TrialRecord rec = move.attempt(state_, MoveProviders{*surrogate_, reference_}, state_.rng);
     if (events_) {
       // An attempt is its trajectory, then its reference evaluation.
       const double ended = EventLog::now();
       const std::string detail = "trial=" + std::to_string(rec.trial);
-      if (!volume_move) events_->record("trajectory", started, started + rec.seconds_trajectory, detail);
+      if (move.runs_trajectory()) events_->record("trajectory", started, started + rec.seconds_trajectory, detail);
       events_->record("reference", std::max(started, ended - rec.seconds_reference), ended, detail);
     }
-    if (!volume_move) {
-      ++window_trials_;
-      window_accepted_ += rec.accepted;
-    }
     record(rec);
-    maybe_tune();
+    move.after_trial(rec, state_);
     if (between_trials_) between_trials_(*this);
     if (state_.trials % options_.checkpoint_interval == 0 || state_.trials == options_.trials) checkpoint();
     if (observer) observer(rec, state_);
@@ -199,72 +187,6 @@ void SlhmcRun::run(const Observer& observer) {
   write_summary();
 }
 
-std::string SlhmcRun::write_summary() const {
-  // Observables come from the logs, so a restarted run summarizes the whole chain.
-  std::ifstream in(dir_ + "/trials.csv");
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<double> potential, volume;
-  std::uint64_t md = 0, md_acc = 0, vol = 0, vol_acc = 0;
-  std::vector<double> delta;
-  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_phase;  // phase → (HMC trials, accepted)
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) f.push_back(tok);
-    if (f.size() < 10) continue;
-    const bool acc = f[2] == "1";
-    if (f.size() > 15 && f[1] != "volume") {
-      auto& [n, a] = by_phase[f[15]];
-      ++n;
-      a += acc;
-    }
-    if (f[1] == "volume") {
-      ++vol;
-      vol_acc += acc;
-    } else {
-      ++md;
-      md_acc += acc;
-      if (std::isfinite(std::stod(f[7]))) delta.push_back(std::stod(f[7]));
-    }
-    potential.push_back(std::stod(f[8]));
-    volume.push_back(std::stod(f[9]));
-  }
-  std::ostringstream s;
-  s << "slhmc run summary (" << dir_ << ")\n";
-  s << "trials: " << potential.size() << " (" << md << " HMC, " << vol << " volume)\n";
-  s << "reference evaluations: " << potential.size() + 1 << "\n";
-  if (md) s << "HMC acceptance: " << fmt(static_cast<double>(md_acc) / md) << "\n";
-  if (by_phase.size() > 1 || (by_phase.size() == 1 && by_phase.begin()->first != "fixed"))
-    for (const auto& [phase, c] : by_phase)
-      s << "  in the " << phase << " phase: " << fmt(static_cast<double>(c.second) / c.first) << " of " << c.first
-        << " trials\n";
-  if (model_version_ > 0) s << "surrogate model version at the end: " << model_version_ << "\n";
-  if (vol) s << "volume-move acceptance: " << fmt(static_cast<double>(vol_acc) / vol) << "\n";
-  if (!delta.empty()) {
-    double m = 0, m2 = 0;
-    for (double d : delta) {
-      m += d;
-      m2 += d * d;
-    }
-    m /= delta.size();
-    s << "surrogate error on moves: mean delta " << fmt(m) << " eV, rms " << fmt(std::sqrt(m2 / delta.size()))
-      << " eV\n";
-  }
-  if (potential.size() >= 4) {
-    const auto mv = analysis::blocking_mean(potential);
-    const auto tau = analysis::integrated_autocorrelation_time(potential);
-    s << "potential energy: " << fmt(mv.mean) << " +- " << fmt(mv.error) << " eV (tau_int " << fmt(tau.tau)
-      << " trials, ESS " << fmt(potential.size() / tau.tau) << (tau.reliable ? "" : ", chain too short for a reliable tau")
-      << ")\n";
-    if (vol) {
-      const auto vv = analysis::blocking_mean(volume);
-      s << "volume: " << fmt(vv.mean) << " +- " << fmt(vv.error) << " A^3\n";
-    }
-  }
-  write_file_atomically(dir_ + "/summary.txt", s.str());
-  return s.str();
-}
+std::string SlhmcRun::write_summary() const { return analysis::write_run_summary(dir_, model_version_); }
 
 }  // namespace slhmc::sampling

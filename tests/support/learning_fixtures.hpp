@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/core/lattice_builder.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
@@ -125,24 +126,8 @@ inline bool wait_for(const std::function<bool()>& done, double seconds) {
 
 // One column of a run's trials.csv, by its header name (empty if there is no such column).
 inline std::vector<std::string> trials_column(const std::string& trials_csv, const std::string& name) {
-  std::istringstream in(trials_csv);
-  std::string line;
-  std::getline(in, line);
-  std::size_t index = 0;
-  {
-    std::istringstream header(line);
-    std::string cell;
-    while (std::getline(header, cell, ',') && cell != name) ++index;
-    if (cell != name) return {};
-  }
-  std::vector<std::string> out;
-  while (std::getline(in, line)) {
-    std::istringstream l(line);
-    std::string cell;
-    for (std::size_t i = 0; i <= index; ++i) std::getline(l, cell, ',');
-    out.push_back(cell);
-  }
-  return out;
+  const analysis::TrialsTable table = analysis::TrialsTable::parse(trials_csv, "trials.csv");
+  return table.has(name) ? table.texts(name) : std::vector<std::string>{};
 }
 
 // The model_version column of trials.csv.

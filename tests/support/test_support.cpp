@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/finite_differences.hpp"
@@ -68,18 +69,7 @@ std::string read_text(const std::string& path) {
 }
 
 std::string trials_without_timings(const std::string& run_dir) {
-  std::istringstream in(read_text(run_dir + "/trials.csv"));
-  std::string line, out;
-  while (std::getline(in, line)) {
-    // Columns 13 and 14 (0-based) are seconds_trajectory and seconds_reference.
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) f.push_back(tok);
-    for (std::size_t k = 0; k < f.size(); ++k)
-      if (k != 13 && k != 14) out += f[k] + (k + 1 < f.size() ? "," : "\n");
-  }
-  return out;
+  return analysis::TrialsTable::read(run_dir + "/trials.csv").csv_without(analysis::trials_timing_columns());
 }
 
 void write_text(const std::string& path, const std::string& text) {

@@ -46,17 +46,9 @@ TEST(CliTcpLearning, WalkerAndTrainerExchangeOverTcp) {
   ASSERT_EQ(test::run_command(cd + exe + " run walker.toml", &out), 0) << out;
   long long last = 0;
   for (int round = 0; round < 6 && last < 2; ++round) {
-    std::istringstream in(test::read_text(tmp.file("walker/trials.csv")));
-    std::string line;
-    std::getline(in, line);
     long long previous = 0;
-    while (std::getline(in, line)) {
-      std::vector<std::string> f;
-      std::stringstream ss(line);
-      std::string tok;
-      while (std::getline(ss, tok, ',')) f.push_back(tok);
-      const long long v = std::stoll(f.at(12));
-      EXPECT_GE(v, previous) << line;
+    for (const long long v : test::model_versions(test::read_text(tmp.file("walker/trials.csv")))) {
+      EXPECT_GE(v, previous);
       previous = v;
     }
     last = previous;

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "slhmc/analysis/learning_telemetry.hpp"
+#include "slhmc/analysis/trials_table.hpp"
 #include "slhmc/analysis/timeline_svg.hpp"
 #include "slhmc/core/error.hpp"
 #include "test_support.hpp"
@@ -240,14 +241,29 @@ TEST(TimelineSvg, OneLanePerActorTrainerLastAndTinyEventsMerged) {
   EXPECT_THROW(analysis::render_timeline_svg(events, {"x", 100, 24}), Error);
 }
 
-// trials.csv as `slhmc run` writes it (header of src/sampling/slhmc_run.cpp) with the given versions.
+// trials.csv as `slhmc run` writes it (analysis/trials_table.hpp) with the given versions.
 std::string trials_csv(const std::vector<int>& versions) {
-  std::string s =
-      "trial,move,accepted,delta_H_eV,delta_K_eV,delta_V_ref_eV,delta_V_sur_eV,delta_eV,potential_eV,volume_A3,"
-      "n_md,dt_fs,model_version,seconds_trajectory,seconds_reference,phase\n";
-  for (std::size_t i = 0; i < versions.size(); ++i)
-    s += std::to_string(i + 1) + ",hmc,1,0.01,0.1,0.2,0.19,0.01,-10.5,100,5,1," + std::to_string(versions[i]) +
-         ",0.1,0.2,learning\n";
+  std::string s = analysis::trials_header();
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    analysis::TrialRow r;
+    r.trial = i + 1;
+    r.move = "md";
+    r.accepted = true;
+    r.delta_h = 0.01;
+    r.delta_k = 0.1;
+    r.delta_v_ref = 0.2;
+    r.delta_v_sur = 0.19;
+    r.delta = 0.01;
+    r.potential = -10.5;
+    r.volume = 100;
+    r.n_md = 5;
+    r.dt_fs = 1;
+    r.model_version = versions[i];
+    r.seconds_trajectory = 0.1;
+    r.seconds_reference = 0.2;
+    r.phase = "learning";
+    s += analysis::trials_line(r);
+  }
   return s;
 }
 
