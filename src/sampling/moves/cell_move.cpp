@@ -93,6 +93,7 @@ CellProposal propose_cell_strain(const Frame& frame, double max_strain, double m
 CellMove::CellMove(CellMoveOptions options) : options_(options) { options_.validate(); }
 
 TrialRecord CellMove::attempt(ChainState& state, ForceProvider& reference) const {
+  if (!state.frame.cell.fully_periodic()) throw Error("cell moves need a cell periodic in all three directions");
   const double min_width = std::max(options_.min_width_A, reference.cutoff());
   if (smallest_width(state.frame.cell) < min_width)
     throw Error("cell move: the current cell is narrower (" + std::to_string(smallest_width(state.frame.cell)) +
