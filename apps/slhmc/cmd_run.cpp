@@ -88,29 +88,15 @@ std::string transport_description(const learning::TransportConfig& t) {
 
 sampling::RunOptions read_sampler(const Config& s) {
   sampling::RunOptions o;
-  o.hmc.temperature_K = s.get_double("temperature_K");
-  o.hmc.n_md = static_cast<int>(s.get_int("n_md", 10));
-  o.hmc.dt_fs = s.get_double("dt_fs", 1.0);
-  o.hmc.momentum_persistence = s.get_double("momentum_persistence", 0.0);
+  // The moves read their own keys ([sampler.moves] or volume_move_fraction; docs/sampling.md).
+  o.moves = sampling::read_move_mix(s);
+  o.hmc = sampling::read_hmc_options(s);  // for the plan and the learning options
   const long trials = s.get_int("trials");
   if (trials < 1) throw ConfigError(s.key_path("trials"), "must be at least 1");
   o.trials = static_cast<std::uint64_t>(trials);
   const long seed = s.get_int("seed", 1);
   if (seed < 0) throw ConfigError(s.key_path("seed"), "must be non-negative");
   o.seed = static_cast<std::uint64_t>(seed);
-  o.volume_move_fraction = s.get_double("volume_move_fraction", 0.0);
-  o.volume.temperature_K = o.hmc.temperature_K;
-  o.volume.pressure_GPa = s.get_double("pressure_GPa", 0.0);
-  o.volume.max_log_volume_change = s.get_double("max_log_volume_change", 0.02);
-  if (auto t = s.optional_section("tuning")) {
-    o.tuning.enabled = t->get_bool("enabled", true);
-    o.tuning.target_acceptance = t->get_double("target_acceptance", 0.6);
-    o.tuning.interval = static_cast<int>(t->get_int("interval", 50));
-    const long until = t->get_int("until_trial", 0);
-    if (until < 0) throw ConfigError(t->key_path("until_trial"), "must be non-negative");
-    o.tuning.until_trial = static_cast<std::uint64_t>(until);
-    o.tuning.max_n_md = static_cast<int>(t->get_int("max_n_md", 200));
-  }
   // Name the config key in errors about option values.
   try {
     o.validate();
@@ -199,7 +185,9 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
     }
     std::cout << "  trials:    " << run_options.trials << " at " << run_options.hmc.temperature_K << " K, n_md "
               << run_options.hmc.n_md << " x " << run_options.hmc.dt_fs << " fs"
-              << (run_options.volume_move_fraction > 0 ? ", NPT" : ", NVT") << "\n"
+              << (run_options.moves.size() == 1 && run_options.moves[0].name == "hmc" ? ", NVT" : ", NPT") << "; moves:";
+    for (const auto& m : run_options.moves) std::cout << " " << m.name << " " << m.probability;
+    std::cout << "\n"
               << "  output:    " << directory << (restart ? " (restart from its checkpoint)" : "") << "\n";
     return 0;
   }

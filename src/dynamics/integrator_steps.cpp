@@ -9,7 +9,9 @@
 namespace slhmc::detail {
 
 void kick(State& state, double h) {
-  const double f = h * units::kForceToAccel;  // eV/Å·fs → amu·Å/fs
+  // eV/Å·fs → amu·Å/fs. Divided, not multiplied by a reciprocal: the HMC trial trajectories run
+  // this kick, and their recorded outputs were made with this rounding.
+  const double f = h / units::kMvvToEv;
   for (std::size_t i = 0; i < state.momenta.size(); ++i) state.momenta[i] += f * state.forces[i];
 }
 

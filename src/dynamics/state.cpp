@@ -12,12 +12,12 @@ namespace slhmc {
 void compute_forces(State& state, ForceProvider& provider) {
   ComputeRequest request;
   request.forces = true;
-  request.virial = state.frame.cell.fully_periodic();
+  request.virial = state.want_virial && state.frame.cell.fully_periodic();
   ComputeResult result = provider.compute(state.frame, request);
   if (result.forces.size() != state.frame.size())
     throw EngineError("force provider returned " + std::to_string(result.forces.size()) + " forces for " +
                       std::to_string(state.frame.size()) + " atoms (" + provider.description() + ")");
-  if (!std::isfinite(result.energy))
+  if (state.require_finite_energy && !std::isfinite(result.energy))
     throw EngineError("force provider returned a non-finite energy (" + provider.description() + ")");
   state.forces = std::move(result.forces);
   state.potential_energy = result.energy;
@@ -38,6 +38,10 @@ State make_state(Frame frame, ForceProvider& provider, std::uint64_t seed) {
 }
 
 void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drift) {
+  draw_maxwell_boltzmann(state, temperature_K, remove_drift, state.rng);
+}
+
+void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drift, Rng& rng) {
   if (!(temperature_K >= 0) || !std::isfinite(temperature_K))
     throw Error("Maxwell-Boltzmann temperature must be a non-negative number of kelvin");
   const std::size_t n = state.frame.size();
@@ -48,7 +52,7 @@ void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drif
   for (std::size_t i = 0; i < n; ++i) {
     // Variance of p in amu·Å/fs: m k_B T with k_B T converted from eV to amu·Å²/fs².
     const double sigma = std::sqrt(state.frame.masses[i] * kt / units::kMvvToEv);
-    for (double& p : state.momenta[i]) p = sigma * state.rng.normal();
+    for (double& p : state.momenta[i]) p = sigma * rng.normal();
     total += state.momenta[i];
     total_mass += state.frame.masses[i];
   }
@@ -59,6 +63,20 @@ void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drif
     for (std::size_t i = 0; i < n; ++i) state.momenta[i] -= state.frame.masses[i] * v_cm;
   }
   state.dof = static_cast<long>(remove_drift && n > 1 ? 3 * n - 3 : 3 * n);
+}
+
+void refresh_maxwell_boltzmann(State& state, double temperature_K, double c, Rng& rng) {
+  if (!(c >= 0 && c < 1)) throw Error("momentum persistence must be in [0, 1)");
+  if (state.momenta.size() != state.frame.size()) {
+    draw_maxwell_boltzmann(state, temperature_K, /*remove_drift=*/false, rng);
+    return;
+  }
+  const double kt = units::kBoltzmann * temperature_K;  // eV
+  const double s = std::sqrt(1.0 - c * c);
+  for (std::size_t i = 0; i < state.frame.size(); ++i) {
+    const double sigma = std::sqrt(state.frame.masses[i] * kt / units::kMvvToEv);
+    for (double& p : state.momenta[i]) p = c * p + s * sigma * rng.normal();
+  }
 }
 
 void set_dof_for(State& state, bool integrator_conserves_momentum) {

@@ -14,7 +14,9 @@ namespace slhmc::sampling {
 
 namespace {
 
-constexpr const char* kMagic = "slhmc-checkpoint 1";
+// Version 1 stored the HMC move's state in fixed `trajectory` and `tuning` lines.
+constexpr const char* kMagicPrefix = "slhmc-checkpoint ";
+constexpr const char* kMagic = "slhmc-checkpoint 2";
 
 std::string num(double x) {
   char buf[40];
@@ -76,8 +78,12 @@ std::string serialize_checkpoint(const Checkpoint& c) {
   out << kMagic << '\n';
   out << "trials " << s.trials << "\naccepted " << s.accepted << '\n';
   out << "rng " << s.rng.to_string() << '\n';
-  out << "trajectory " << c.n_md << ' ' << num(c.dt_fs) << '\n';
-  out << "tuning " << c.tuning_window_trials << ' ' << c.tuning_window_accepted << '\n';
+  out << "moves " << c.moves.size() << '\n';
+  for (const auto& [name, state] : c.moves) {
+    if (name.empty() || name.find_first_of(" \t\n") != std::string::npos || state.find('\n') != std::string::npos)
+      throw Error("checkpoint: move '" + name + "' has a name with white space or a state of several lines");
+    out << "move " << name << (state.empty() ? "" : " ") << state << '\n';
+  }
   const Mat3& m = s.frame.cell.matrix();
   const Pbc& pbc = s.frame.cell.pbc();
   out << "cell";
@@ -117,7 +123,11 @@ std::string serialize_checkpoint(const Checkpoint& c) {
 Checkpoint parse_checkpoint(const std::string& text, const std::string& source) {
   // Verify the checksum first: a truncated or edited file is refused before anything is trusted.
   const std::size_t pos = text.rfind("checksum ");
-  if (text.rfind(kMagic, 0) != 0) throw ParseError(source, 1, std::string("not a slhmc checkpoint (expected '") + kMagic + "')");
+  const bool version1 = text.rfind("slhmc-checkpoint 1\n", 0) == 0;
+  if (!version1 && text.rfind(std::string(kMagic) + "\n", 0) != 0) {
+    if (text.rfind(kMagicPrefix, 0) == 0) throw ParseError(source, 1, "checkpoint of an unknown version (this slhmc reads 1 and 2)");
+    throw ParseError(source, 1, std::string("not a slhmc checkpoint (expected '") + kMagic + "')");
+  }
   if (pos == std::string::npos || (pos > 0 && text[pos - 1] != '\n'))
     throw ParseError(source, 0, "checkpoint is truncated (no checksum line)");
   const std::string body = text.substr(0, pos);
@@ -149,15 +159,27 @@ Checkpoint parse_checkpoint(const std::string& text, const std::string& source) 
       throw ParseError(source, in.line(), e.what());
     }
   }
-  {
+  if (version1) {
+    // The HMC move's state, in the form HmcMove::save_state writes it.
     auto l = in.next("trajectory");
-    c.n_md = in.read<int>(l, "n_md");
-    c.dt_fs = in.real(l, "dt_fs");
-  }
-  {
-    auto l = in.next("tuning");
-    c.tuning_window_trials = in.read<std::uint64_t>(l, "the tuning window's trial count");
-    c.tuning_window_accepted = in.read<std::uint64_t>(l, "the tuning window's acceptance count");
+    const int n_md = in.read<int>(l, "n_md");
+    const double dt = in.real(l, "dt_fs");
+    auto t = in.next("tuning");
+    const auto trials = in.read<std::uint64_t>(t, "the tuning window's trial count");
+    const auto accepted = in.read<std::uint64_t>(t, "the tuning window's acceptance count");
+    c.moves["hmc"] = std::to_string(n_md) + ' ' + num(dt) + ' ' + std::to_string(trials) + ' ' + std::to_string(accepted);
+  } else {
+    auto l = in.next("moves");
+    const auto nm = in.read<std::size_t>(l, "the move count");
+    for (std::size_t i = 0; i < nm; ++i) {
+      auto m = in.next("move");
+      const auto name = in.read<std::string>(m, "a move name");
+      std::string state;
+      std::getline(m, state);
+      const std::size_t start = state.find_first_not_of(' ');
+      state = start == std::string::npos ? std::string() : state.substr(start);
+      if (!c.moves.emplace(name, state).second) throw ParseError(source, in.line(), "move '" + name + "' appears twice");
+    }
   }
   {
     auto l = in.next("cell");

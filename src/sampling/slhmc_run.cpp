@@ -44,13 +44,23 @@ std::string extxyz_text(const Frame& frame, const ComputeResult* reference, cons
 }  // namespace
 
 void RunOptions::validate() const {
-  hmc.validate();
-  if (volume_move_fraction < 0 || volume_move_fraction > 1) throw Error("volume move fraction must be in [0, 1]");
-  if (volume_move_fraction > 0) volume.validate();
+  if (moves.empty()) {
+    hmc.validate();
+    if (volume_move_fraction < 0 || volume_move_fraction > 1) throw Error("volume move fraction must be in [0, 1]");
+    if (volume_move_fraction > 0) volume.validate();
+  }
   if (chain_interval < 0) throw Error("chain interval must be ≥ 0");
   if (checkpoint_interval < 1) throw Error("checkpoint interval must be ≥ 1");
-  if (tuning.enabled && !(tuning.target_acceptance > 0 && tuning.target_acceptance < 1))
-    throw Error("target acceptance must be in (0, 1)");
+}
+
+std::vector<MoveChoice> RunOptions::move_choices() const {
+  if (!moves.empty()) return moves;
+  std::vector<MoveChoice> c;
+  // "volume if u < f", HMC otherwise (move_mix.hpp).
+  if (volume_move_fraction > 0)
+    c.push_back({"volume", volume_move_fraction, [v = volume] { return std::make_unique<VolumeMove>(v); }});
+  c.push_back({"hmc", 1.0 - volume_move_fraction, [h = hmc] { return std::make_unique<HmcMove>(h); }});
+  return c;
 }
 
 SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider& surrogate, RunOptions options,
@@ -64,8 +74,6 @@ SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider
                  std::filesystem::create_directories(directory);
                  Checkpoint c;
                  c.state = make_chain_state(initial, reference, options.seed);
-                 c.n_md = options.hmc.n_md;
-                 c.dt_fs = options.hmc.dt_fs;
                  return c;
                }(),
                true) {}
@@ -76,14 +84,21 @@ SlhmcRun::SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOption
       surrogate_(&surrogate),
       options_(options),
       dir_(std::move(directory)),
-      hmc_(options.hmc),
-      volume_(options.volume_move_fraction > 0 ? options.volume : VolumeMoveOptions{}),
+      mix_(options.move_choices()),
+      hmc_(dynamic_cast<HmcMove*>(mix_.find("hmc"))),
       state_(std::move(cp.state)),
-      window_trials_(cp.tuning_window_trials),
-      window_accepted_(cp.tuning_window_accepted),
       model_version_(fresh ? options.model_version : cp.model_version),
       model_file_(fresh ? std::string() : cp.model_file) {
-  hmc_.set_trajectory(cp.n_md, cp.dt_fs);
+  // Each move continues from its own state; a move new to this run starts afresh.
+  for (const auto& move : mix_.moves()) {
+    const auto it = cp.moves.find(move->name());
+    if (it == cp.moves.end()) continue;
+    try {
+      move->load_state(it->second);
+    } catch (const Error& e) {
+      throw Error("checkpoint in '" + dir_ + "': " + e.what());
+    }
+  }
   auto size_of = [&](const std::string& name) -> std::int64_t {
     if (fresh) return 0;
     auto it = cp.log_sizes.find(name);
@@ -118,10 +133,7 @@ void SlhmcRun::checkpoint() {
   chain_.sync();
   Checkpoint c;
   c.state = state_;
-  c.n_md = hmc_.options().n_md;
-  c.dt_fs = hmc_.options().dt_fs;
-  c.tuning_window_trials = window_trials_;
-  c.tuning_window_accepted = window_accepted_;
+  for (const auto& move : mix_.moves()) c.moves[move->name()] = move->save_state();
   c.log_sizes = {{"trials.csv", trials_.size()}, {"samples.xyz", samples_.size()}, {"chain.xyz", chain_.size()}};
   c.model_version = model_version_;
   c.model_file = model_file_;
@@ -141,8 +153,8 @@ void SlhmcRun::record(const TrialRecord& rec) {
   std::ostringstream line;
   line << rec.trial << ',' << rec.move << ',' << (rec.accepted ? 1 : 0) << ',' << fmt(rec.delta_h) << ','
        << fmt(rec.delta_k) << ',' << fmt(rec.delta_v_ref) << ',' << fmt(rec.delta_v_sur) << ',' << fmt(rec.delta)
-       << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << hmc_.options().n_md << ','
-       << fmt(hmc_.options().dt_fs) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
+       << ',' << fmt(state_.reference.energy) << ',' << fmt(rec.volume) << ',' << n_md() << ','
+       << fmt(hmc_ ? hmc_->options().dt_fs : 0.0) << ',' << model_version_ << ',' << fmt(rec.seconds_trajectory) << ','
        << fmt(rec.seconds_reference) << ',' << phase_ << '\n';
   trials_.append(line.str());
   if (options_.chain_interval > 0 && rec.trial % options_.chain_interval == 0)
@@ -158,40 +170,21 @@ void SlhmcRun::set_surrogate(ForceProvider& surrogate, long long model_version, 
   model_file_ = std::move(model_file);
 }
 
-void SlhmcRun::maybe_tune() {
-  const TuningOptions& t = options_.tuning;
-  if (!t.enabled || (t.until_trial > 0 && state_.trials > t.until_trial)) return;
-  if (window_trials_ < static_cast<std::uint64_t>(t.interval)) return;
-  const double acc = static_cast<double>(window_accepted_) / window_trials_;
-  int n = hmc_.options().n_md;
-  // Longer trajectories decorrelate more but accumulate more surrogate error; move n_MD
-  // geometrically toward the target acceptance.
-  if (acc > t.target_acceptance + 0.05) n = std::min(t.max_n_md, std::max(n + 1, static_cast<int>(std::lround(n * 1.25))));
-  else if (acc < t.target_acceptance - 0.05) n = std::max(1, static_cast<int>(std::lround(n * 0.8)));
-  hmc_.set_trajectory(n, hmc_.options().dt_fs);
-  window_trials_ = window_accepted_ = 0;
-}
-
 void SlhmcRun::run(const Observer& observer) {
   while (state_.trials < options_.trials) {
-    // The move type is drawn from the chain's own stream, so restarts stay in step.
-    const bool volume_move = options_.volume_move_fraction > 0 && state_.rng.uniform() < options_.volume_move_fraction;
+    // The move is drawn from the chain's own stream, so restarts stay in step.
+    Move& move = mix_.choose(state_.rng);
     const double started = events_ ? EventLog::now() : 0.0;
-    const TrialRecord rec =
-        volume_move ? volume_.attempt(state_, reference_) : hmc_.attempt(state_, *surrogate_, reference_);
+    const TrialRecord rec = move.attempt(state_, MoveProviders{*surrogate_, reference_}, state_.rng);
     if (events_) {
       // An attempt is its trajectory, then its reference evaluation.
       const double ended = EventLog::now();
       const std::string detail = "trial=" + std::to_string(rec.trial);
-      if (!volume_move) events_->record("trajectory", started, started + rec.seconds_trajectory, detail);
+      if (move.runs_trajectory()) events_->record("trajectory", started, started + rec.seconds_trajectory, detail);
       events_->record("reference", std::max(started, ended - rec.seconds_reference), ended, detail);
     }
-    if (!volume_move) {
-      ++window_trials_;
-      window_accepted_ += rec.accepted;
-    }
     record(rec);
-    maybe_tune();
+    move.after_trial(rec, state_);
     if (between_trials_) between_trials_(*this);
     if (state_.trials % options_.checkpoint_interval == 0 || state_.trials == options_.trials) checkpoint();
     if (observer) observer(rec, state_);

@@ -25,8 +25,10 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/core/units.hpp"
-#include "slhmc/sampling/hmc_building_blocks.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
+#include "slhmc/sampling/metropolis.hpp"
+#include "slhmc/sampling/trial_trajectory.hpp"
+#include "slhmc/sampling/volume_move.hpp"
 #include "test_potentials.hpp"
 #include "test_support.hpp"
 
@@ -39,6 +41,8 @@ using test::ExternalDoubleWell;
 using test::IdealGas;
 
 int scale() { return std::getenv("SLHMC_LONG_TESTS") ? 10 : 1; }
+
+double thermal_energy(double temperature_K) { return units::kBoltzmann * temperature_K; }
 
 constexpr double kTemperature = 348.0;
 // Chain length and thinning: barrier crossings make samples correlated over tens of trials,
@@ -94,24 +98,23 @@ struct Chain {
   std::vector<Vec3> carried;  // momenta carried by the "refresh only after rejection" bug
 };
 
-void buggy_trial(Chain& c, Bug bug, ForceProvider& sur, ForceProvider& ref, int n_md, double dt) {
+void buggy_trial(Chain& c, Bug bug, ForceProvider& sur, ForceProvider& ref, int n_md, const Integrator& verlet) {
   const double kT = thermal_energy(kTemperature);
-  std::vector<Vec3> p;
-  if (bug == Bug::refresh_only_after_rejection && !c.carried.empty()) p = c.carried;
-  else draw_momenta(c.state.frame, kT, c.state.rng, p);
-  const double k0 = kinetic_energy(c.state.frame, p);
-  Frame x = c.state.frame;
-  const TrajectoryResult t = integrate_trajectory(x, p, sur, n_md, dt);
-  const ComputeResult r = evaluate_reference(x, ref);
-  const double dk = kinetic_energy(x, p) - k0;
+  State x = make_trial_state(c.state.frame, {});
+  if (bug == Bug::refresh_only_after_rejection && !c.carried.empty()) x.momenta = c.carried;
+  else draw_maxwell_boltzmann(x, kTemperature, /*remove_drift=*/false, c.state.rng);
+  const double k0 = kinetic_energy(x);
+  const TrajectoryResult t = integrate_trajectory(x, sur, verlet, n_md);
+  const ComputeResult r = evaluate_reference(x.frame, ref);
+  const double dk = kinetic_energy(x) - k0;
   double dh = dk + r.energy - c.state.reference.energy;
   if (bug == Bug::no_kinetic_term) dh = r.energy - c.state.reference.energy;
   if (bug == Bug::surrogate_acceptance) dh = dk + t.end_potential - t.start_potential;
   const bool ok = metropolis_accept(-dh / kT, c.state.rng);
   if (ok) {
-    c.state.frame = x;
+    c.state.frame = x.frame;
     c.state.reference = r;
-    c.carried = p;
+    c.carried = x.momenta;
   } else {
     c.carried.clear();
   }
@@ -136,14 +139,15 @@ Samples run_double_well(Bug bug, std::uint64_t seed, int trials, int thin) {
   opt.n_md = 20;
   opt.dt_fs = 2.0;
   HmcMove move(opt);
+  const auto verlet = make_velocity_verlet(opt.dt_fs);
   Samples s;
   std::uint64_t accepted = 0;
   for (int t = 0; t < trials; ++t) {
     if (bug == Bug::none) {
-      accepted += move.attempt(c.state, surrogate, reference).accepted;
+      accepted += move.attempt(c.state, {surrogate, reference}, c.state.rng).accepted;
     } else {
       const auto before = c.state.frame.positions;
-      buggy_trial(c, bug, surrogate, reference, opt.n_md, opt.dt_fs);
+      buggy_trial(c, bug, surrogate, reference, opt.n_md, *verlet);
       accepted += c.state.frame.positions != before;
     }
     if (t >= 200 && t % thin == 0)
@@ -198,7 +202,7 @@ Samples run_with_swapped_surrogates(std::uint64_t seed, const std::function<Forc
   HmcMove move(opt);
   Samples s;
   for (int t = 0; t < kTrials * scale(); ++t) {
-    move.attempt(state, surrogate_for(t), reference);
+    move.attempt(state, {surrogate_for(t), reference}, state.rng);
     if (t >= 200 && t % kThin == 0)
       for (const auto& r : state.frame.positions) {
         s.x.push_back(r[0]);
@@ -265,7 +269,7 @@ TEST(HmcExactness, GeneralizedHmcWithFlipIsExactToo) {
   HmcMove move(opt);
   Samples s;
   for (int t = 0; t < kTrials * scale(); ++t) {
-    move.attempt(state, surrogate, reference);
+    move.attempt(state, {surrogate, reference}, state.rng);
     if (t >= 200 && t % kThin == 0)
       for (const auto& r : state.frame.positions) {
         s.x.push_back(r[0]);
@@ -320,7 +324,7 @@ std::vector<double> ideal_gas_volumes(int n_atoms, double pressure_gpa, bool pla
   std::vector<double> volumes;
   for (int t = 0; t < trials; ++t) {
     if (!planted_jacobian_bug) {
-      move.attempt(state, gas);
+      move.attempt(state, {gas, gas}, state.rng);
     } else {
       // The same move with the Jacobian N instead of N+1.
       const double d = state.rng.uniform(-opt.max_log_volume_change, opt.max_log_volume_change);

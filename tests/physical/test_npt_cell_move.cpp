@@ -38,8 +38,8 @@
 #include "slhmc/analysis/chain_statistics.hpp"
 #include "slhmc/core/units.hpp"
 #include "slhmc/sampling/cell_move.hpp"
-#include "slhmc/sampling/hmc_building_blocks.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
+#include "slhmc/sampling/metropolis.hpp"
 
 using namespace slhmc;
 using namespace slhmc::sampling;
@@ -47,6 +47,8 @@ using namespace slhmc::sampling;
 namespace {
 
 int scale() { return std::getenv("SLHMC_LONG_TESTS") ? 10 : 1; }
+
+double thermal_energy(double temperature_K) { return units::kBoltzmann * temperature_K; }
 
 // SLHMC_TEST_SEED=k shifts every seed by k: running many k and counting |t| > 5 measures the
 // false-alarm rate (and the distribution of t, which should be close to standard normal).
@@ -149,9 +151,9 @@ enum class Jacobian { correct, isotropic, no_tilt_terms };
 
 // One cell trial. The correct variant is CellMove itself; the buggy ones use the same proposal
 // and replace only the log-Jacobian of the acceptance.
-void cell_trial(const CellMove& move, Jacobian jacobian, ChainState& state, ForceProvider& reference) {
+void cell_trial(CellMove& move, Jacobian jacobian, ChainState& state, ForceProvider& reference) {
   if (jacobian == Jacobian::correct) {
-    move.attempt(state, reference);
+    move.attempt(state, {reference, reference}, state.rng);
     return;
   }
   const CellMoveOptions& o = move.options();
@@ -401,8 +403,9 @@ CellSeries spring_chain(std::uint64_t chain_seed, int cycles, double* acceptance
   CellSeries s;
   std::uint64_t accepted_md = 0, accepted_cell = 0;
   for (int t = 0; t < cycles; ++t) {
-    accepted_md += md.attempt(state, surrogate, reference).accepted;
-    for (int k = 0; k < kCellMovesPerCycle; ++k) accepted_cell += cell.attempt(state, reference).accepted;
+    accepted_md += md.attempt(state, {surrogate, reference}, state.rng).accepted;
+    for (int k = 0; k < kCellMovesPerCycle; ++k)
+      accepted_cell += cell.attempt(state, {surrogate, reference}, state.rng).accepted;
     if (t >= 500) s.add(lower_cell_factor(state.frame.cell.matrix()), state.reference.energy);
   }
   *acceptance_md = static_cast<double>(accepted_md) / cycles;

@@ -42,7 +42,7 @@ ChainObservables sample(ForceProvider& reference, ForceProvider& surrogate, std:
   ChainObservables obs;
   std::uint64_t accepted = 0;
   for (int t = 0; t < trials; ++t) {
-    accepted += move.attempt(state, surrogate, reference).accepted;
+    accepted += move.attempt(state, {surrogate, reference}, state.rng).accepted;
     if (t < 500) continue;  // equilibration
     obs.energy.push_back(state.reference.energy);
     if (t % 5 == 0) obs.rdf.add(state.frame);

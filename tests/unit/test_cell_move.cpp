@@ -3,10 +3,13 @@
 // coordinates and orientation kept), the width bound and the random stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "slhmc/core/error.hpp"
+#include "slhmc/io/config.hpp"
 #include "slhmc/sampling/cell_move.hpp"
+#include "slhmc/sampling/move_mix.hpp"
 
 using namespace slhmc;
 using namespace slhmc::sampling;
@@ -149,7 +152,7 @@ TEST(CellMove, ProposalBelowTheWidthBoundIsRejectedWithoutAReferenceCall) {
     Rng expected = state.rng;
     for (int k = 0; k < 7; ++k) expected.uniform();
     const Frame before = state.frame;
-    const TrialRecord rec = move.attempt(state, gas);
+    const TrialRecord rec = move.attempt(state, {gas, gas}, state.rng);
     EXPECT_EQ(state.rng.to_string(), expected.to_string()) << "seven uniforms per trial";
     if (gas.calls == calls) {
       ++rejected_for_shape;
@@ -169,9 +172,27 @@ TEST(CellMove, RefusesCellsItCannotMove) {
   slab.cell = Cell(slab.cell.matrix(), {true, true, false});
   ChainState state = make_chain_state(slab, gas, 1);
   CellMove move(CellMoveOptions{});
-  EXPECT_THROW(move.attempt(state, gas), Error);
+  EXPECT_THROW(move.attempt(state, {gas, gas}, state.rng), Error);
   // A cell already narrower than the reference's cutoff.
   gas.cutoff_A = 10.0;
   ChainState narrow = make_chain_state(skewed_frame(), gas, 1);
-  EXPECT_THROW(move.attempt(narrow, gas), Error);
+  EXPECT_THROW(move.attempt(narrow, {gas, gas}, narrow.rng), Error);
+}
+
+TEST(CellMove, IsRegisteredAndReadsItsKeys) {
+  const auto names = move_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "cell"), names.end());
+  const Config s = Config::parse(
+                       "[sampler]\ntemperature_K = 500\npressure_GPa = 2\nmax_cell_strain = 0.03\n"
+                       "min_cell_width_A = 4\n",
+                       "test")
+                       .section("sampler");
+  const CellMoveOptions o = read_cell_move_options(s);
+  EXPECT_EQ(o.temperature_K, 500);
+  EXPECT_EQ(o.pressure_GPa, 2);
+  EXPECT_EQ(o.max_strain, 0.03);
+  EXPECT_EQ(o.min_width_A, 4);
+  EXPECT_EQ(move_maker("cell", s, "sampler.moves.cell")()->name(), "cell");
+  const Config bad = Config::parse("[sampler]\ntemperature_K = 500\nmax_cell_strain = 2\n", "test").section("sampler");
+  EXPECT_THROW(read_cell_move_options(bad), ConfigError);
 }

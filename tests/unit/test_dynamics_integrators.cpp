@@ -44,7 +44,7 @@ double oscillator_error(double dt) {
   test::HarmonicWells well({{0, 0, 0}}, k);
   State s = make_state(f, well, 1);
   const auto vv = make_velocity_verlet(dt);
-  const double omega = std::sqrt(k * units::kForceToAccel / f.masses[0]);  // 1/fs
+  const double omega = std::sqrt(k / units::kMvvToEv / f.masses[0]);  // 1/fs
   const long steps = std::lround(200.0 / dt);
   for (long i = 0; i < steps; ++i) vv->step(s, well);
   return std::fabs(s.frame.positions[0][0] - x0 * std::cos(omega * s.time_fs));

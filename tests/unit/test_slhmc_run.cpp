@@ -34,8 +34,8 @@ RunOptions options(std::uint64_t trials) {
   o.hmc.momentum_persistence = 0.5;  // exercises the momenta in the checkpoint
   o.trials = trials;
   o.seed = 17;
-  o.tuning.enabled = true;  // exercises the tuned trajectory in the checkpoint
-  o.tuning.interval = 7;
+  o.hmc.tuning.enabled = true;  // exercises the tuned trajectory in the checkpoint
+  o.hmc.tuning.interval = 7;
   return o;
 }
 
@@ -86,7 +86,7 @@ TEST(SlhmcRun, RestartContinuesChainExactlyEvenAfterCrashMidTrial) {
   EXPECT_EQ(ca.state.frame.positions, cb.state.frame.positions);
   EXPECT_EQ(ca.state.momenta, cb.state.momenta);
   EXPECT_TRUE(ca.state.rng == cb.state.rng);
-  EXPECT_EQ(ca.n_md, cb.n_md);
+  EXPECT_EQ(ca.moves, cb.moves);  // the tuned trajectory and tuning window
 }
 
 TEST(SlhmcRun, DamagedCheckpointIsRefusedAndPreviousKept) {
@@ -119,15 +119,15 @@ TEST(Checkpoint, RoundTripIsExact) {
   c.state = make_chain_state(three_particles(), ref, 3);
   c.state.frame.positions[1][0] = 0.1 + 0.2;  // a value without a short decimal form
   c.state.momenta = {{1e-3, -2e-5, 3.3}, {0, 0, 0}, {1.0 / 3.0, 2, 3}};
-  c.n_md = 7;
-  c.dt_fs = 0.7;
+  c.moves["hmc"] = "7 0.69999999999999996 3 2";
+  c.moves["volume"] = "";
   c.log_sizes = {{"trials.csv", 123}};
   const Checkpoint back = parse_checkpoint(serialize_checkpoint(c), "mem");
   EXPECT_EQ(back.state.frame.positions, c.state.frame.positions);
   EXPECT_EQ(back.state.momenta, c.state.momenta);
   EXPECT_EQ(back.state.reference.forces, c.state.reference.forces);
   EXPECT_EQ(back.state.reference.energy, c.state.reference.energy);
-  EXPECT_EQ(back.dt_fs, 0.7);
+  EXPECT_EQ(back.moves, c.moves);
   EXPECT_EQ(back.log_sizes.at("trials.csv"), 123);
   EXPECT_THROW(parse_checkpoint("hello", "mem"), ParseError);
 }

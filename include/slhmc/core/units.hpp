@@ -12,10 +12,9 @@ namespace slhmc::units {
 // Boltzmann constant in eV/K.
 inline constexpr double kBoltzmann = 8.617333262e-5;
 // 1 amu·Å²/fs² expressed in eV (kinetic energy of m [amu] at v [Å/fs] is
-// 0.5·m·v²·kMvvToEv eV). = 1.66053906660e-27 kg · 1e10 m²/s² / 1.602176634e-19 J/eV.
+// 0.5·m·v²·kMvvToEv eV; a force of F eV/Å acting for h fs changes a momentum
+// by h·F/kMvvToEv amu·Å/fs). = 1.66053906660e-27 kg · 1e10 m²/s² / 1.602176634e-19 J/eV.
 inline constexpr double kMvvToEv = 1.66053906660e-17 / 1.602176634e-19;  // ≈ 103.6426965
-// Force·time/mass to velocity: a [Å/fs²] = F [eV/Å] / m [amu] · kForceToAccel.
-inline constexpr double kForceToAccel = 1.0 / kMvvToEv;
 // eV/Å³ in GPa: e (C, exact in SI 2019) · 1e30 Å³/m³ / 1e9 Pa/GPa.
 inline constexpr double kEvPerA3ToGPa = 160.2176634;
 // Atomic units.

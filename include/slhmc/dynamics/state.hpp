@@ -32,10 +32,17 @@ struct State {
   // E_pot + E_kin + thermostat_energy is conserved up to integration error.
   double thermostat_energy = 0;
   Rng rng;
+  // What compute_forces asks for: the virial (only for a fully periodic cell), and whether a
+  // non-finite energy is an error. An HMC trial trajectory needs no virial, and a diverged trial
+  // is a rejected proposal rather than an error, so it clears both.
+  bool want_virial = true;
+  bool require_finite_energy = true;
 };
 
-// Computes energy, forces and (for a cell periodic in all three directions)
-// the virial at state.frame and stores them in the state.
+// Computes energy, forces and (for a cell periodic in all three directions, if
+// state.want_virial) the virial at state.frame and stores them in the state.
+// Throws EngineError for a wrong number of forces, and for a non-finite energy
+// if state.require_finite_energy.
 void compute_forces(State& state, ForceProvider& provider);
 
 // A state at rest at `frame` with forces evaluated: momenta zero, dof = 3N − 3
@@ -48,6 +55,13 @@ State make_state(Frame frame, ForceProvider& provider, std::uint64_t seed);
 // canonical distribution on the 3N − 3 remaining degrees of freedom; the
 // state's dof is set to 3N − 3, otherwise to 3N.
 void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drift);
+// The same draw from another stream `rng` (an HMC move draws from its chain's stream).
+void draw_maxwell_boltzmann(State& state, double temperature_K, bool remove_drift, Rng& rng);
+
+// Generalized-HMC partial refresh p ← c·p + √(1−c²)·ξ with ξ Maxwell–Boltzmann at
+// temperature_K, c in [0, 1), from `rng`. Momenta of the wrong size (none yet) are drawn afresh
+// (draw_maxwell_boltzmann without drift removal). Leaves the canonical distribution invariant.
+void refresh_maxwell_boltzmann(State& state, double temperature_K, double c, Rng& rng);
 
 // Sets state.dof for an integrator that does or does not conserve the total
 // momentum: 3N − 3 if it does and the total momentum is (numerically) zero, else 3N.

@@ -1,7 +1,7 @@
-// The anisotropic (flexible-cell) NPT move: a random walk on the shape and size
-// of a fully periodic cell at fixed fractional coordinates, accepted on the
-// reference energy. Derivation and the sampled measure: docs/sampling.md,
-// "Flexible-cell NPT".
+// The anisotropic (flexible-cell) NPT move (registered as "cell"): a random
+// walk on the shape and size of a fully periodic cell at fixed fractional
+// coordinates, accepted on the reference energy. Derivation and the sampled
+// measure: docs/sampling.md, "Flexible-cell NPT".
 //
 // The cell's rows A (lattice vectors, Å) are factored as A = L·Q with L lower
 // triangular, positive diagonal (the Cholesky factor of the metric A·Aᵀ: lengths
@@ -13,9 +13,12 @@
 // both moves can be mixed in one chain.
 #pragma once
 
+#include <array>
+#include <string>
+
 #include "slhmc/core/frame.hpp"
 #include "slhmc/core/rng.hpp"
-#include "slhmc/sampling/hmc_move.hpp"
+#include "slhmc/sampling/move.hpp"
 
 namespace slhmc::sampling {
 
@@ -31,6 +34,10 @@ struct CellMoveOptions {
   double min_width_A = 0.0;
   void validate() const;  // throws Error naming the bad option
 };
+
+// Reads temperature_K, pressure_GPa, max_cell_strain and min_cell_width_A; throws ConfigError
+// naming the key.
+CellMoveOptions read_cell_move_options(const Config& sampler);
 
 // The six strain coordinates of a lower-triangular cell factor L (see the file comment).
 using CellCoordinates = std::array<double, 6>;
@@ -60,14 +67,16 @@ struct CellProposal {
 // Draws exactly six uniforms from `rng`. Requires a fully periodic cell.
 CellProposal propose_cell_strain(const Frame& frame, double max_strain, double min_width_A, Rng& rng);
 
-class CellMove {
+class CellMove final : public Move {
  public:
   explicit CellMove(CellMoveOptions options);
   const CellMoveOptions& options() const { return options_; }
-  // Requires a fully periodic cell whose widths satisfy the bound (else Error). Every trial
-  // draws seven uniforms (six for the strain, one for the Metropolis test), also when the
-  // proposal is rejected for its shape, so that the random stream stays in step.
-  TrialRecord attempt(ChainState& state, ForceProvider& reference) const;
+  std::string name() const override { return "cell"; }
+  // Uses only providers.reference. Requires a fully periodic cell whose widths satisfy the
+  // bound (else Error). Every trial draws seven uniforms from `rng` (six for the strain, one
+  // for the Metropolis test), also when the proposal is rejected for its shape, so that the
+  // random stream stays in step.
+  TrialRecord attempt(ChainState& state, const MoveProviders& providers, Rng& rng) override;
 
  private:
   CellMoveOptions options_;

@@ -1,28 +1,26 @@
-// The state of one Markov chain (walker): the current configuration with its
-// cached reference energy, forces and virial, the momenta kept between trials
-// for generalized HMC, and the random stream. A value: a rejected trial simply
-// keeps (or restores) it, a checkpoint serializes it.
+// The state of one Markov chain (walker): the dynamical State (configuration,
+// momenta kept between trials for generalized HMC, random stream) plus the
+// cached reference evaluation of the configuration and the trial counters.
+// A value: a rejected trial simply keeps (or restores) it, a checkpoint
+// serializes it.
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include "slhmc/core/frame.hpp"
-#include "slhmc/core/rng.hpp"
+#include "slhmc/dynamics/state.hpp"
 #include "slhmc/forces/force_provider.hpp"
 
 namespace slhmc::sampling {
 
-struct ChainState {
-  Frame frame;
+// Of the State, a chain uses frame, rng and (generalized HMC only) momenta; the surrogate
+// forces of a trial live in the trial's own State.
+struct ChainState : State {
   // Reference evaluation of `frame` (energy eV, forces eV/Å, virial eV); computed once per
   // accepted configuration and reused, so that each trial costs one reference call.
   ComputeResult reference;
-  // Momenta (amu·Å/fs) carried between trials; only used by generalized HMC (partial refresh).
-  std::vector<Vec3> momenta;
   std::uint64_t trials = 0;
   std::uint64_t accepted = 0;
-  Rng rng;
 };
 
 // One reference evaluation (energy, forces, and the virial when the cell is fully periodic),

@@ -1,8 +1,10 @@
 // Checkpoints of a sampler: the complete chain state (configuration, cached
-// reference result, momenta, counters, random stream, tuned trajectory) plus
-// the sizes of the run's append-only logs at that moment, in a text file with
-// a checksum. Numbers are written with 17 significant digits, so a restart
-// continues the chain bit for bit.
+// reference result, momenta, counters, random stream), each move's own state
+// under the move's name (HMC: its tuned trajectory and tuning window), and the
+// sizes of the run's append-only logs at that moment, in a text file with a
+// checksum. Numbers are written with 17 significant digits, so a restart
+// continues the chain bit for bit. Version 2 (per-move states); version 1
+// files (a fixed `trajectory` and `tuning` line) still load.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +17,8 @@ namespace slhmc::sampling {
 
 struct Checkpoint {
   ChainState state;
-  int n_md = 0;
-  double dt_fs = 0.0;
-  // Automatic tuning's current window (HMC trials and acceptances since the last adjustment).
-  std::uint64_t tuning_window_trials = 0;
-  std::uint64_t tuning_window_accepted = 0;
+  // Move name → its Move::save_state() (one line; names without white space).
+  std::map<std::string, std::string> moves;
   std::map<std::string, std::int64_t> log_sizes;  // file name → bytes at checkpoint time
   // The surrogate in use: its model version and file (relative to the run directory; empty for a
   // surrogate from the config, e.g. a classical potential or a fixed model).

@@ -1,38 +1,26 @@
-// The SLHMC trial moves (specs/slhmc.md, DESIGN §5):
-//
-// HmcMove: fresh Maxwell–Boltzmann momenta (or the generalized-HMC partial
-// refresh), n_MD velocity-Verlet steps on the frozen surrogate, one reference
-// evaluation, Metropolis on the *reference* Hamiltonian ΔH = ΔK + ΔV_ref.
-// The surrogate's energy never enters the acceptance.
-//
-// VolumeMove: random walk in ln V at fixed fractional coordinates, accepted
-// with min{1, exp(−β[ΔV_ref + PΔV] + (N+1) ln(V'/V))}.
+// The HMC move (registered as "hmc"; specs/slhmc.md, DESIGN §5): fresh
+// Maxwell–Boltzmann momenta (or the generalized-HMC partial refresh), n_MD
+// velocity-Verlet steps of the dynamics module on the frozen surrogate, one
+// reference evaluation, Metropolis on the *reference* Hamiltonian
+// ΔH = ΔK + ΔV_ref. The surrogate's energy never enters the acceptance.
+// Automatic tuning of the trajectory length is this move's concern.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
-#include "slhmc/sampling/chain_state.hpp"
+#include "slhmc/dynamics/integrator.hpp"
+#include "slhmc/sampling/move.hpp"
 
 namespace slhmc::sampling {
 
-// What one trial did; the sampler writes these to the per-trial log. The reference
-// evaluation of the proposal (accepted or not) is a training sample.
-struct TrialRecord {
-  std::uint64_t trial = 0;
-  std::string move;          // "md" or "volume"
-  bool accepted = false;
-  double log_acceptance = 0.0;  // ln of the acceptance ratio (before the min with 1)
-  double delta_h = 0.0;      // ΔH = ΔK + ΔV_ref (+ PΔV for volume moves), eV
-  double delta_k = 0.0;      // eV
-  double delta_v_ref = 0.0;  // eV
-  double delta_v_sur = 0.0;  // eV (surrogate energy change along the trajectory)
-  double delta = 0.0;        // δ = ΔV_ref − ΔV_sur: the surrogate's error on the move, eV
-  double volume = 0.0;       // Å³ after the trial (0 without a cell)
-  double seconds_trajectory = 0.0;
-  double seconds_reference = 0.0;
-  Frame proposal;            // the configuration the reference was evaluated on
-  ComputeResult proposal_reference;
+struct TuningOptions {
+  bool enabled = false;
+  double target_acceptance = 0.6;
+  int interval = 50;                 // HMC trials between adjustments
+  std::uint64_t until_trial = 0;     // tuning stops here (0: never); afterwards the trajectory is fixed
+  int max_n_md = 200;
 };
 
 struct HmcOptions {
@@ -42,36 +30,34 @@ struct HmcOptions {
   // Generalized HMC: momentum persistence c in [0, 1). 0 = fresh momenta every trial (plain HMC).
   // With c > 0 the momenta are partially refreshed and flipped on rejection.
   double momentum_persistence = 0.0;
-  void validate() const;  // throws ConfigError-style Error naming the bad option
+  TuningOptions tuning;
+  void validate() const;  // throws Error naming the bad option
 };
 
-class HmcMove {
+// Reads temperature_K, n_md, dt_fs, momentum_persistence and the [sampler.tuning] table;
+// throws ConfigError naming the key.
+HmcOptions read_hmc_options(const Config& sampler);
+
+class HmcMove final : public Move {
  public:
   explicit HmcMove(HmcOptions options);
   const HmcOptions& options() const { return options_; }
-  void set_trajectory(int n_md, double dt_fs);  // for automatic tuning between trials
-  TrialRecord attempt(ChainState& state, ForceProvider& surrogate, ForceProvider& reference) const;
+  void set_trajectory(int n_md, double dt_fs);
+  std::string name() const override { return "hmc"; }
+  TrialRecord attempt(ChainState& state, const MoveProviders& providers, Rng& rng) override;
+  // Automatic tuning: moves n_MD geometrically toward the target acceptance every
+  // `interval` HMC trials, until `until_trial`.
+  void after_trial(const TrialRecord& record, const ChainState& state) override;
+  bool runs_trajectory() const override { return true; }
+  // "n_md dt_fs window_trials window_accepted".
+  std::string save_state() const override;
+  void load_state(const std::string& text) override;
 
  private:
   HmcOptions options_;
-};
-
-struct VolumeMoveOptions {
-  double temperature_K = 300.0;
-  double pressure_GPa = 0.0;
-  double max_log_volume_change = 0.02;  // Δ: ln V' − ln V uniform in [−Δ, Δ]
-  void validate() const;
-};
-
-class VolumeMove {
- public:
-  explicit VolumeMove(VolumeMoveOptions options);
-  const VolumeMoveOptions& options() const { return options_; }
-  // Requires a fully periodic cell.
-  TrialRecord attempt(ChainState& state, ForceProvider& reference) const;
-
- private:
-  VolumeMoveOptions options_;
+  std::unique_ptr<Integrator> integrator_;  // velocity Verlet with options_.dt_fs
+  // Automatic tuning's current window (HMC trials and acceptances since the last adjustment).
+  std::uint64_t window_trials_ = 0, window_accepted_ = 0;
 };
 
 }  // namespace slhmc::sampling

@@ -1,5 +1,6 @@
-// One SLHMC walker run: trials (HMC on the surrogate, volume moves for NPT)
-// accepted on the reference, with everything a user needs in a run directory:
+// One SLHMC walker run: the loop that draws a move from the mix (move_mix.hpp)
+// for each trial, records it and checkpoints, with everything a user needs in
+// a run directory:
 //
 //   trials.csv    one line per trial (ΔH, ΔK, ΔV_ref, ΔV_sur, δ, volume, model version, timings, phase)
 //   samples.xyz   every reference evaluation (REF_energy/REF_forces/REF_virials), append-only, synced
@@ -20,29 +21,26 @@
 #include "slhmc/io/event_log.hpp"
 #include "slhmc/sampling/checkpoint.hpp"
 #include "slhmc/sampling/hmc_move.hpp"
+#include "slhmc/sampling/move_mix.hpp"
+#include "slhmc/sampling/volume_move.hpp"
 
 namespace slhmc::sampling {
 
-struct TuningOptions {
-  bool enabled = false;
-  double target_acceptance = 0.6;
-  int interval = 50;                 // trials between adjustments
-  std::uint64_t until_trial = 0;     // tuning stops here (0: never); afterwards the trajectory is fixed
-  int max_n_md = 200;
-};
-
 struct RunOptions {
+  // The move mix: `moves` (read_move_mix), or when it is empty, HMC with `hmc` plus volume moves
+  // with `volume` for a fraction `volume_move_fraction` of the trials (0 for NVT).
+  std::vector<MoveChoice> moves;
   HmcOptions hmc;
-  // Fraction of trials that are volume moves (NPT); 0 for NVT.
   double volume_move_fraction = 0.0;
   VolumeMoveOptions volume;
   std::uint64_t trials = 100;        // total trials of the run (a restart continues up to this)
   std::uint64_t seed = 1;
   int chain_interval = 1;            // write the chain state every this many trials (0: never)
   int checkpoint_interval = 1;       // checkpoint every this many trials
-  TuningOptions tuning;
   long long model_version = 0;       // the initial surrogate's version (recorded with every trial)
   void validate() const;
+  // The mix the run draws from: `moves`, or the one the fields describe (in draw order).
+  std::vector<MoveChoice> move_choices() const;
 };
 
 class SlhmcRun {
@@ -62,7 +60,9 @@ class SlhmcRun {
   // Runs until options.trials trials have been made; calls `observer` after each trial.
   void run(const Observer& observer = {});
   const ChainState& state() const { return state_; }
-  int n_md() const { return hmc_.options().n_md; }
+  // The HMC move's current trajectory length (0 without an HMC move).
+  int n_md() const { return hmc_ ? hmc_->options().n_md : 0; }
+  const MoveMix& moves() const { return mix_; }
   const std::string& directory() const { return dir_; }
   // Replaces the surrogate (only between trials; `surrogate` must outlive its use). `model_file`
   // (relative to the run directory) is what a restart must load; recorded in the checkpoint.
@@ -85,17 +85,15 @@ class SlhmcRun {
   SlhmcRun(ForceProvider& reference, ForceProvider& surrogate, RunOptions options, std::string directory,
            Checkpoint checkpoint, bool fresh);
   void record(const TrialRecord& rec);
-  void maybe_tune();
   void checkpoint();
 
   ForceProvider& reference_;
   ForceProvider* surrogate_;
   RunOptions options_;
   std::string dir_;
-  HmcMove hmc_;
-  VolumeMove volume_;
+  MoveMix mix_;
+  HmcMove* hmc_ = nullptr;  // in mix_: its trajectory is recorded with every trial
   ChainState state_;
-  std::uint64_t window_trials_ = 0, window_accepted_ = 0;
   AppendOnlyFile trials_, samples_, chain_;
   long long model_version_ = 0;
   std::string model_file_;

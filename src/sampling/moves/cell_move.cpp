@@ -1,5 +1,6 @@
 // The flexible-cell NPT move: strain proposal on the cell's Cholesky factor at
-// fixed fractional coordinates, and its Metropolis test on the reference.
+// fixed fractional coordinates, its Metropolis test on the reference, and its
+// registration as "cell".
 #include "slhmc/sampling/cell_move.hpp"
 
 #include <algorithm>
@@ -8,11 +9,19 @@
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/units.hpp"
-#include "slhmc/sampling/hmc_building_blocks.hpp"
+#include "slhmc/sampling/metropolis.hpp"
 
 namespace slhmc::sampling {
 
 namespace {
+const MoveRegistration reg("cell",
+                           "flexible-cell NPT move: random strain of the cell's shape and size at fixed fractional "
+                           "coordinates",
+                           [](const Config& sampler) -> MoveMaker {
+                             const CellMoveOptions o = read_cell_move_options(sampler);
+                             return [o] { return std::make_unique<CellMove>(o); };
+                           });
+
 double smallest_width(const Cell& cell) {
   const Vec3 h = cell.heights();
   return std::min({h[0], h[1], h[2]});
@@ -25,6 +34,20 @@ void CellMoveOptions::validate() const {
   if (!(max_strain > 0 && max_strain < 1)) throw Error("cell move: the maximum strain must be in (0, 1)");
   if (!(min_width_A >= 0 && std::isfinite(min_width_A)))
     throw Error("cell move: the minimum cell width must be finite and non-negative");
+}
+
+CellMoveOptions read_cell_move_options(const Config& s) {
+  CellMoveOptions o;
+  o.temperature_K = s.get_double("temperature_K");
+  o.pressure_GPa = s.get_double("pressure_GPa", 0.0);
+  o.max_strain = s.get_double("max_cell_strain", 0.01);
+  o.min_width_A = s.get_double("min_cell_width_A", 0.0);
+  try {
+    o.validate();
+  } catch (const Error& e) {
+    throw ConfigError(s.path(), e.what());
+  }
+  return o;
 }
 
 CellCoordinates cell_coordinates(const Mat3& lower) {
@@ -92,23 +115,24 @@ CellProposal propose_cell_strain(const Frame& frame, double max_strain, double m
 
 CellMove::CellMove(CellMoveOptions options) : options_(options) { options_.validate(); }
 
-TrialRecord CellMove::attempt(ChainState& state, ForceProvider& reference) const {
+TrialRecord CellMove::attempt(ChainState& state, const MoveProviders& providers, Rng& rng) {
+  ForceProvider& reference = providers.reference;
   if (!state.frame.cell.fully_periodic()) throw Error("cell moves need a cell periodic in all three directions");
   const double min_width = std::max(options_.min_width_A, reference.cutoff());
   if (smallest_width(state.frame.cell) < min_width)
     throw Error("cell move: the current cell is narrower (" + std::to_string(smallest_width(state.frame.cell)) +
                 " Å) than the bound " + std::to_string(min_width) + " Å (min_width or the reference cutoff)");
-  const double kT = thermal_energy(options_.temperature_K);
+  const double kT = units::kBoltzmann * options_.temperature_K;
   TrialRecord rec;
   rec.trial = ++state.trials;
   rec.move = "cell";
 
-  CellProposal p = propose_cell_strain(state.frame, options_.max_strain, min_width, state.rng);
+  CellProposal p = propose_cell_strain(state.frame, options_.max_strain, min_width, rng);
   bool accept = false;
   if (!p.proper) {
     // Outside the allowed cells the target is zero: a rejected trial, with the Metropolis
     // uniform still drawn so that the stream does not depend on where the bound lies.
-    state.rng.uniform();
+    rng.uniform();
     rec.log_acceptance = -INFINITY;
     rec.delta_h = INFINITY;
   } else {
@@ -120,7 +144,7 @@ TrialRecord CellMove::attempt(ChainState& state, ForceProvider& reference) const
     const double pv = options_.pressure_GPa / units::kEvPerA3ToGPa * (p.volume_new - p.volume_old);
     rec.delta_h = rec.delta_v_ref + pv;
     rec.log_acceptance = -rec.delta_h / kT + p.log_proposal_ratio;
-    accept = metropolis_accept(rec.log_acceptance, state.rng);
+    accept = metropolis_accept(rec.log_acceptance, rng);
     rec.proposal = p.frame;
   }
   if (accept) {

@@ -1,0 +1,30 @@
+// What one trial of any move did; the sampler writes it to trials.csv, and the
+// reference evaluation of the proposal (accepted or not) becomes a sample.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "slhmc/core/frame.hpp"
+#include "slhmc/forces/force_provider.hpp"
+
+namespace slhmc::sampling {
+
+struct TrialRecord {
+  std::uint64_t trial = 0;
+  std::string move;          // the label in trials.csv and samples.xyz ("md" for HMC, "volume", ...)
+  bool accepted = false;
+  double log_acceptance = 0.0;  // ln of the acceptance ratio (before the min with 1)
+  double delta_h = 0.0;      // ΔH = ΔK + ΔV_ref (+ PΔV for volume moves), eV
+  double delta_k = 0.0;      // eV
+  double delta_v_ref = 0.0;  // eV
+  double delta_v_sur = 0.0;  // eV (surrogate energy change along the trajectory)
+  double delta = 0.0;        // δ = ΔV_ref − ΔV_sur: the surrogate's error on the move, eV
+  double volume = 0.0;       // Å³ after the trial (0 without a cell)
+  double seconds_trajectory = 0.0;
+  double seconds_reference = 0.0;
+  Frame proposal;            // the configuration the reference was evaluated on (empty: none)
+  ComputeResult proposal_reference;
+};
+
+}  // namespace slhmc::sampling
