@@ -4,12 +4,11 @@
 #include "slhmc/sampling/cell_move.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/units.hpp"
-#include "slhmc/sampling/metropolis.hpp"
+#include "slhmc/sampling/cell_trial.hpp"
 
 namespace slhmc::sampling {
 
@@ -128,32 +127,18 @@ TrialRecord CellMove::attempt(ChainState& state, const MoveProviders& providers,
   rec.move = "cell";
 
   CellProposal p = propose_cell_strain(state.frame, options_.max_strain, min_width, rng);
-  bool accept = false;
   if (!p.proper) {
     // Outside the allowed cells the target is zero: a rejected trial, with the Metropolis
     // uniform still drawn so that the stream does not depend on where the bound lies.
     rng.uniform();
     rec.log_acceptance = -INFINITY;
     rec.delta_h = INFINITY;
-  } else {
-    const auto t0 = std::chrono::steady_clock::now();
-    rec.proposal_reference = evaluate_reference(p.frame, reference);
-    rec.seconds_reference = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rec.delta_v_ref = rec.proposal_reference.energy - state.reference.energy;
-    rec.delta = rec.delta_v_ref;
-    const double pv = options_.pressure_GPa / units::kEvPerA3ToGPa * (p.volume_new - p.volume_old);
-    rec.delta_h = rec.delta_v_ref + pv;
-    rec.log_acceptance = -rec.delta_h / kT + p.log_proposal_ratio;
-    accept = metropolis_accept(rec.log_acceptance, rng);
-    rec.proposal = p.frame;
+    rec.accepted = false;
+    rec.volume = state.frame.cell.volume();
+    return rec;
   }
-  if (accept) {
-    state.frame = std::move(p.frame);
-    state.reference = rec.proposal_reference;
-    ++state.accepted;
-  }
-  rec.accepted = accept;
-  rec.volume = state.frame.cell.volume();
+  finish_cell_trial(state, std::move(p.frame),
+                    {p.volume_old, p.volume_new, options_.pressure_GPa, kT, p.log_proposal_ratio}, reference, rng, rec);
   return rec;
 }
 

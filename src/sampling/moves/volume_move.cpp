@@ -1,12 +1,11 @@
 // The isotropic volume move for NPT and its registration as "volume".
 #include "slhmc/sampling/volume_move.hpp"
 
-#include <chrono>
 #include <cmath>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/units.hpp"
-#include "slhmc/sampling/metropolis.hpp"
+#include "slhmc/sampling/cell_trial.hpp"
 
 namespace slhmc::sampling {
 
@@ -57,25 +56,10 @@ TrialRecord VolumeMove::attempt(ChainState& state, const MoveProviders& provider
   x.cell = state.frame.cell.scaled_volume(factor);
   for (auto& r : x.positions) r *= linear;  // isotropic scaling keeps fractional coordinates
 
-  const auto t1 = std::chrono::steady_clock::now();
-  rec.proposal_reference = evaluate_reference(x, providers.reference);
-  rec.seconds_reference = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  rec.delta_v_ref = rec.proposal_reference.energy - state.reference.energy;
-  const double pv = options_.pressure_GPa / units::kEvPerA3ToGPa * (v_new - v_old);
-  rec.delta_h = rec.delta_v_ref + pv;
   // N from the scaled coordinates, +1 because the walk is uniform in ln V.
   const double n = static_cast<double>(state.frame.size());
-  rec.log_acceptance = -rec.delta_h / kT + (n + 1.0) * d;
-  rec.delta = rec.delta_v_ref;
-  rec.proposal = x;
-  const bool accept = metropolis_accept(rec.log_acceptance, rng);
-  if (accept) {
-    state.frame = std::move(x);
-    state.reference = rec.proposal_reference;
-    ++state.accepted;
-  }
-  rec.accepted = accept;
-  rec.volume = state.frame.cell.volume();
+  finish_cell_trial(state, std::move(x), {v_old, v_new, options_.pressure_GPa, kT, (n + 1.0) * d}, providers.reference,
+                    rng, rec);
   return rec;
 }
 
