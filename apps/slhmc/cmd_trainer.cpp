@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "command.hpp"
-#include "slhmc/learning/directory_transport.hpp"
-#include "slhmc/learning/tcp_trainer_endpoint.hpp"
-#include "slhmc/learning/trainer_config.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
+#include "slhmc/learning/transport/tcp/tcp_trainer_endpoint.hpp"
+#include "slhmc/learning/trainer/trainer_config.hpp"
 
 namespace slhmc::cli {
 namespace {

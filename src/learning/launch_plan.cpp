@@ -6,7 +6,7 @@
 #include <set>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/async_walker.hpp"
+#include "slhmc/learning/walker/async_walker.hpp"
 #include "slhmc/learning/sample_format.hpp"
 
 namespace slhmc::learning {

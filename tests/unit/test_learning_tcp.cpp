@@ -21,11 +21,11 @@
 #include <thread>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_frame.hpp"
-#include "slhmc/learning/tcp_message.hpp"
-#include "slhmc/learning/tcp_socket.hpp"
-#include "slhmc/learning/tcp_trainer_endpoint.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_socket.hpp"
+#include "slhmc/learning/transport/tcp/tcp_trainer_endpoint.hpp"
+#include "slhmc/learning/transport/tcp/tcp_walker.hpp"
 #include "slhmc/nnp/native_model.hpp"
 #include "test_support.hpp"
 

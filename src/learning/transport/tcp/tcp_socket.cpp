@@ -1,5 +1,5 @@
 // POSIX TCP helpers of the learning transport (see tcp_socket.hpp).
-#include "slhmc/learning/tcp_socket.hpp"
+#include "slhmc/learning/transport/tcp/tcp_socket.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -21,8 +21,8 @@
 #include <string>
 
 #include "slhmc/io/config.hpp"
-#include "slhmc/learning/learning_surrogate.hpp"
-#include "slhmc/learning/trainer_config.hpp"
+#include "slhmc/learning/walker/learning_surrogate.hpp"
+#include "slhmc/learning/trainer/trainer_config.hpp"
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/nnp/native_model.hpp"
 

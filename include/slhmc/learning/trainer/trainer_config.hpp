@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "slhmc/io/config.hpp"
-#include "slhmc/learning/trainer_daemon.hpp"
+#include "slhmc/learning/trainer/trainer_daemon.hpp"
 
 namespace slhmc::learning {
 

@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "slhmc/learning/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
 #include "slhmc/learning/transport.hpp"
 
 namespace slhmc::learning {

@@ -1,5 +1,5 @@
 // The in-process trainer (see trainer_thread.hpp).
-#include "slhmc/learning/trainer_thread.hpp"
+#include "slhmc/learning/trainer/trainer_thread.hpp"
 
 #include <filesystem>
 #include <map>

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "slhmc/learning/in_process_transport.hpp"
-#include "slhmc/learning/trainer_daemon.hpp"
+#include "slhmc/learning/transport/in_process/in_process_transport.hpp"
+#include "slhmc/learning/trainer/trainer_daemon.hpp"
 
 namespace slhmc::learning {
 

@@ -1,5 +1,5 @@
 // The trainer's feature worker (see feature_pipeline.hpp).
-#include "slhmc/learning/feature_pipeline.hpp"
+#include "slhmc/learning/trainer/feature_pipeline.hpp"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // Payloads of the TCP transport (see tcp_message.hpp).
-#include "slhmc/learning/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,5 @@
 // The asynchronously learning walker (see async_walker.hpp).
-#include "slhmc/learning/async_walker.hpp"
+#include "slhmc/learning/walker/async_walker.hpp"
 
 #include <algorithm>
 #include <chrono>

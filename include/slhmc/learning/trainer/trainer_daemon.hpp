@@ -27,7 +27,7 @@
 
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/event_log.hpp"
-#include "slhmc/learning/feature_pipeline.hpp"
+#include "slhmc/learning/trainer/feature_pipeline.hpp"
 #include "slhmc/learning/sample_ledger.hpp"
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/train/trainer.hpp"

@@ -1,5 +1,5 @@
 // Reading `slhmc trainer`'s config (see trainer_config.hpp).
-#include "slhmc/learning/trainer_config.hpp"
+#include "slhmc/learning/trainer/trainer_config.hpp"
 
 #include <filesystem>
 

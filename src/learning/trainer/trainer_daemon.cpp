@@ -1,5 +1,5 @@
 // The trainer service (see trainer_daemon.hpp).
-#include "slhmc/learning/trainer_daemon.hpp"
+#include "slhmc/learning/trainer/trainer_daemon.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 // Walker side of the TCP transport: models (see tcp_walker.hpp).
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_message.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_walker.hpp"
 #include "slhmc/nnp/native_model.hpp"
 #include "tcp_link.hpp"
 

@@ -6,9 +6,9 @@
 #include <random>
 #include <string>
 
-#include "slhmc/learning/tcp_frame.hpp"
-#include "slhmc/learning/tcp_socket.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_socket.hpp"
+#include "slhmc/learning/transport/tcp/tcp_walker.hpp"
 
 namespace slhmc::learning {
 

@@ -1,5 +1,5 @@
 // The synchronous learning loop (see learning_surrogate.hpp).
-#include "slhmc/learning/learning_surrogate.hpp"
+#include "slhmc/learning/walker/learning_surrogate.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "slhmc/learning/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
 #include "slhmc/learning/transport.hpp"
 
 namespace slhmc::learning {

@@ -1,5 +1,5 @@
 // The shared-directory transport (see directory_transport.hpp).
-#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
 
 #include <cinttypes>
 #include <algorithm>

@@ -1,5 +1,5 @@
 // The in-process transport (see in_process_transport.hpp).
-#include "slhmc/learning/in_process_transport.hpp"
+#include "slhmc/learning/transport/in_process/in_process_transport.hpp"
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/nnp/native_model.hpp"

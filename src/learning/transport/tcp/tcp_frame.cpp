@@ -1,5 +1,5 @@
 // Framing of the TCP transport (see tcp_frame.hpp).
-#include "slhmc/learning/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
 
 #include <cstring>
 

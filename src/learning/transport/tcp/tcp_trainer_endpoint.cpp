@@ -1,5 +1,5 @@
 // The trainer's end of the TCP transport (see tcp_trainer_endpoint.hpp).
-#include "slhmc/learning/tcp_trainer_endpoint.hpp"
+#include "slhmc/learning/transport/tcp/tcp_trainer_endpoint.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_message.hpp"
-#include "slhmc/learning/tcp_socket.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_socket.hpp"
 #include "slhmc/nnp/native_model.hpp"
 
 namespace slhmc::learning {

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_message.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_walker.hpp"
 #include "tcp_link.hpp"
 
 namespace slhmc::learning {
