@@ -12,10 +12,6 @@ namespace slhmc::learning {
 namespace fs = std::filesystem;
 
 namespace {
-// Config paths relative to the config, written without "./" steps (they name shared places).
-std::string resolve(const std::string& base_dir, const std::string& path) {
-  return fs::path(path_relative_to(base_dir, path)).lexically_normal().string();
-}
 long at_least(const Config& c, const std::string& key, long fallback, long lo) {
   const long v = c.get_int(key, fallback);
   if (v < lo) throw ConfigError(c.key_path(key), "must be >= " + std::to_string(lo));
@@ -23,43 +19,18 @@ long at_least(const Config& c, const std::string& key, long fallback, long lo) {
 }
 }  // namespace
 
-TransportConfig read_transport_config(const Config& t, const std::string& base_dir, bool walker) {
-  TransportConfig c;
-  c.type = walker ? t.get_choice("type", {"in-process", "directory", "tcp"}) : t.get_choice("type", {"directory", "tcp"});
-  if (c.type == "in-process") {
-    for (const char* key : {"path", "host", "port"})
-      if (t.has(key)) throw ConfigError(t.key_path(key), "not for type = \"in-process\"");
-    return c;
-  }
-  if (c.type == "tcp") {
-    c.host = t.get_string("host", c.host);
-    const long port = t.get_int("port");
-    if (port < 1 || port > 65535) throw ConfigError(t.key_path("port"), "must be a TCP port, 1..65535");
-    c.port = static_cast<int>(port);
-    if (t.has("path")) throw ConfigError(t.key_path("path"), "only for type = \"directory\"");
-    return c;
-  }
-  c.path = t.get_string("path");
-  if (c.path.empty()) throw ConfigError(t.key_path("path"), "must name the shared directory");
-  c.path = resolve(base_dir, c.path);
-  for (const char* key : {"host", "port"})
-    if (t.has(key)) throw ConfigError(t.key_path(key), "only for type = \"tcp\"");
-  return c;
-}
-
 TrainerConfig read_trainer_config(const Config& root, const std::string& base_dir) {
   TrainerConfig c;
   c.transport = read_transport_config(root.section("transport"), base_dir);
   TrainerDaemonOptions& d = c.daemon;
   const Config tr = root.optional_section("trainer").value_or(Config());
   // Defaults derive from paths already resolved.
-  const std::string default_state = c.transport.type == "tcp" ? resolve(base_dir, "trainer-state")
-                                                               : (fs::path(c.transport.path) / "trainer").string();
-  d.state_dir = tr.has("state_dir") ? resolve(base_dir, tr.get_string("state_dir")) : default_state;
+  const std::string default_state = transport_kind(c.transport.type).default_state_dir(c.transport, base_dir);
+  d.state_dir = tr.has("state_dir") ? resolve_shared_path(base_dir, tr.get_string("state_dir")) : default_state;
   d.max_rounds = at_least(tr, "max_rounds", 0, 0);
   d.time_limit_s = tr.get_double("time_limit_s", 0.0);
   if (!(d.time_limit_s >= 0)) throw ConfigError(tr.key_path("time_limit_s"), "must be >= 0");
-  d.stop_file = tr.has("stop_file") ? resolve(base_dir, tr.get_string("stop_file"))
+  d.stop_file = tr.has("stop_file") ? resolve_shared_path(base_dir, tr.get_string("stop_file"))
                                     : (fs::path(d.state_dir) / "STOP").string();
   d.poll_interval_s = tr.get_double("poll_interval_s", d.poll_interval_s);
   if (!(d.poll_interval_s > 0) || d.poll_interval_s > 3600)

@@ -1,5 +1,5 @@
 // The config of `slhmc trainer` (docs/learning.md, docs/config.md):
-//   [transport] type = "directory", path
+//   [transport] type and its keys (transport_registry.hpp: each transport reads its own)
 //   [trainer]   state_dir, max_rounds, time_limit_s, stop_file, poll_interval_s, seed, device
 //   [training]  min_samples, min_new_samples, epochs, first_epochs, validation_fraction,
 //               publish = "improved" | "every_round", max_samples, threads, [training.model|loss|optimizer]
@@ -10,19 +10,9 @@
 
 #include "slhmc/io/config.hpp"
 #include "slhmc/learning/trainer/trainer_daemon.hpp"
+#include "slhmc/learning/transport_registry.hpp"
 
 namespace slhmc::learning {
-
-struct TransportConfig {
-  std::string type = "directory";  // "directory", "tcp", or (a walker's) "in-process"
-  std::string path;                // directory: the shared directory (resolved)
-  std::string host = "127.0.0.1";  // tcp: where the trainer listens (trainer) / is reached (walker)
-  int port = 0;                    // tcp: its port (1..65535)
-};
-
-// [transport] of `slhmc trainer` or [training.transport] of `slhmc run` (`walker`: "in-process"
-// is a choice too).
-TransportConfig read_transport_config(const Config& transport, const std::string& base_dir, bool walker = false);
 
 struct TrainerConfig {
   TransportConfig transport;
