@@ -15,7 +15,7 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/fault_point.hpp"
 #include "slhmc/learning/sample_format.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 #include "slhmc/train/training_output.hpp"
 
 namespace slhmc::learning {
@@ -28,7 +28,8 @@ constexpr const char* kCheckpointMagic = "slhmc-trainer-checkpoint 1";
 constexpr const char* kLogHeader =
     "version,samples,epochs,heldout_loss,heldout_energy_rmse_meV_atom,heldout_force_rmse_meV_A,published,seconds\n";
 
-std::string model_name(long long version) { return "models/model-v" + std::to_string(version) + ".nnp"; }
+// The models this trainer trains (and the initial model it starts from).
+std::string model_name(long long version) { return ModelLineage::entry(version, kTrainedModelFormat); }
 
 std::string read_text(const std::string& path) {
   auto text = read_whole_file(path);
@@ -207,10 +208,8 @@ void TrainerDaemon::adopt(ModelSource& models) {
   if (!problem.empty()) say("refused a published model: " + problem);
   if (newer) {
     // Someone else's model (a walker's initial or bootstrap one): its normalisation may differ.
-    const std::string file = model_name(newer->version);
-    write_file_atomically((fs::path(options_.state_dir) / file).string(), newer->text);
     version_ = newer->version;
-    model_file_ = file;
+    model_file_ = ModelLineage(options_.state_dir).write(*newer);
     restart_pipeline();  // its normalisation may differ: features anew
     published_loss_.reset();
     say("adopted published model v" + std::to_string(version_));
@@ -229,9 +228,9 @@ void TrainerDaemon::adopt(ModelSource& models) {
   }
 }
 
-std::optional<std::uint64_t> schedule_mark(const nnp::NativeModel& model, const char* key, const std::string& source) {
-  const auto it = model.metadata.extra.find(key);
-  if (it == model.metadata.extra.end()) return std::nullopt;
+std::optional<std::uint64_t> schedule_mark(const nnp::ModelDescription& model, const char* key, const std::string& source) {
+  const auto it = model.marks.find(key);
+  if (it == model.marks.end()) return std::nullopt;
   std::uint64_t value = 0;
   if (!parse_count(it->second, value)) throw Error(source + ": bad " + key + " '" + it->second + "'");
   return value;
@@ -241,7 +240,9 @@ std::uint64_t TrainerDaemon::model_round() const {
   if (model_file_.empty()) return 0;
   if (round_of_.first != model_file_) {
     const std::string path = (fs::path(options_.state_dir) / model_file_).string();
-    round_of_ = {model_file_, schedule_mark(nnp::read_native_model(path), kScheduleRound, path).value_or(0)};
+    const PublishedModel model = read_model_file(path);
+    round_of_ = {model_file_, schedule_mark(nnp::describe_model_bytes(model.format, model.bytes, path), kScheduleRound, path)
+                                  .value_or(0)};
   }
   return round_of_.second;
 }
@@ -364,7 +365,7 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
   if (publish) {
     try {
       EventSpan span(events_.get(), "publish", "version=" + std::to_string(next));
-      publisher.publish({next, read_text((fs::path(options_.state_dir) / file).string())});
+      publisher.publish({next, kTrainedModelFormat, read_text((fs::path(options_.state_dir) / file).string())});
       published = true;
       published_loss_ = loss;
     } catch (const Error& err) {

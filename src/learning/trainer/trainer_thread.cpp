@@ -6,7 +6,7 @@
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
-#include "slhmc/learning/sample_format.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 
 namespace slhmc::learning {
 
@@ -15,21 +15,10 @@ namespace fs = std::filesystem;
 TrainerThread::TrainerThread(TrainerDaemonOptions options, std::function<void(const std::string&)> on_message) {
   daemon_ = std::make_unique<TrainerDaemon>(std::move(options));
   daemon_->on_message = std::move(on_message);
-  const fs::path models = fs::path(daemon_->state_dir()) / "models";
-  std::map<std::uint64_t, std::string> files;  // model-vN.nnp by N: published in rising order
-  for (const auto& entry : fs::directory_iterator(models)) {
-    const std::string name = entry.path().filename().string();
-    std::uint64_t version = 0;
-    if (name.size() > 11 && name.rfind("model-v", 0) == 0 && entry.path().extension() == ".nnp" &&
-        parse_count(name.substr(7, name.size() - 11), version))
-      files[version] = entry.path().string();
-  }
-  // publish() checks that each text is a whole model of the version its name says.
-  for (const auto& [version, path] : files) {
-    const auto text = read_whole_file(path);
-    if (!text) throw Error("cannot read '" + path + "'");
-    transport_.publisher().publish({static_cast<long long>(version), *text});
-  }
+  // Published in rising order; publish() checks that each is a whole model of the version its name says.
+  const ModelLineage lineage(daemon_->state_dir());
+  for (const auto& [version, entry] : lineage.versions())
+    if (auto model = lineage.read(entry, version)) transport_.publisher().publish(*model);
   thread_ = std::thread([this] {
     try {
       daemon_->run(transport_.feed(), transport_.publisher(), transport_.source(), [this] { return stop_.load(); });

@@ -11,6 +11,7 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/structure_io.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/nnp/nnp_provider.hpp"
 
@@ -105,13 +106,16 @@ std::optional<AsyncWalkerOptions> read_async_walker_options(const Config& t, con
 AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::unique_ptr<LearningSurrogate> initial,
                          SampleSink& sink, ModelSource& source, SampleSink* bootstrap_sink,
                          ModelPublisher* publisher)
-    : options_(std::move(options)), dir_(std::move(run_dir)), initial_(std::move(initial)), sink_(sink), source_(source) {
+    : options_(std::move(options)), dir_(std::move(run_dir)), lineage_(dir_), initial_(std::move(initial)), sink_(sink),
+      source_(source) {
   version_ = initial_->version();
-  const std::string model_path = (fs::path(dir_) / initial_->model_file()).string();
-  const nnp::NativeModel current = nnp::read_native_model(model_path);
-  species_ = current.metadata.species;
-  cutoff_ = current.metadata.cutoff_angstrom;
-  first_version_ = version_ - static_cast<long long>(schedule_mark(current, kScheduleRound, model_path).value_or(0));
+  const std::string model_path = lineage_.path(initial_->model_file());
+  const auto current = lineage_.read(initial_->model_file(), version_);
+  if (!current) throw Error("the walker's model '" + model_path + "' is not there");
+  const nnp::ModelDescription described = nnp::describe_model_bytes(current->format, current->bytes, model_path);
+  species_ = described.species;
+  cutoff_ = described.cutoff_angstrom;
+  first_version_ = version_ - static_cast<long long>(schedule_mark(described, kScheduleRound, model_path).value_or(0));
   if (!publisher || !bootstrap_sink) return;
   // From scratch here: the bootstrap data and model 1 go to the trainer.
   const fs::path boot = fs::path(dir_) / "bootstrap.xyz";
@@ -121,7 +125,7 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   bool published = false;
   if (!source_.newer_than(0)) {
     try {
-      publisher->publish({version_, read_range(model_path, 0, static_cast<std::int64_t>(fs::file_size(model_path)))});
+      publisher->publish(*current);
       published = true;
     } catch (const Error& e) {  // someone published first: theirs is newer or equal; ours stays local
       bootstrap_problem_ = std::string("bootstrap model not published: ") + e.what();
@@ -157,11 +161,11 @@ void AsyncWalker::send_new_samples(const sampling::SlhmcRun& run) {
 
 void AsyncWalker::swap_in(sampling::SlhmcRun& run, const PublishedModel& published, std::optional<std::uint64_t> round) {
   EventSpan span(run.event_log(), "model_load", "version=" + std::to_string(published.version));
-  const std::string name = "models/model-v" + std::to_string(published.version) + ".nnp";
-  nnp::NativeModel model = nnp::parse_native_model(published.text, name);
-  if (model.metadata.species != species_ || model.metadata.cutoff_angstrom != cutoff_)
+  const std::string name = ModelLineage::entry(published.version, published.format);
+  const nnp::ModelDescription model = check_published_model(published, name);
+  if (model.species != species_ || model.cutoff_angstrom != cutoff_)
     throw Error("model v" + std::to_string(published.version) + " has other species or another cutoff (" +
-                std::to_string(model.metadata.cutoff_angstrom) + " A) than the current one (" +
+                std::to_string(model.cutoff_angstrom) + " A) than the current one (" +
                 std::to_string(cutoff_) + " A)");
   if (round) {
     // A trainer with another retrain_interval or other walkers would train other models.
@@ -175,8 +179,8 @@ void AsyncWalker::swap_in(sampling::SlhmcRun& run, const PublishedModel& publish
                   "): give walker and trainer the same retrain_interval and the trainer this walker's id");
   }
   // The run's own copy: a restart loads it from the checkpoint's model_file.
-  write_file_atomically((fs::path(dir_) / name).string(), published.text);
-  std::shared_ptr<const nnp::Model> m = nnp::make_native_model(std::move(model), name);
+  lineage_.write(published);
+  std::shared_ptr<const nnp::Model> m = nnp::load_model_bytes(published.format, published.bytes, name);
   auto provider = std::make_unique<nnp::NnpProvider>(std::move(m), options_.skin);
   run.set_surrogate(*provider, published.version, name);
   provider_ = std::move(provider);

@@ -11,6 +11,7 @@
 #include "slhmc/dynamics/state.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/structure_io.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 #include "slhmc/nnp/model_loader.hpp"
 #include "slhmc/nnp/nnp_provider.hpp"
 #include "slhmc/sampling/checkpoint.hpp"
@@ -22,7 +23,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string model_name(long long version) { return "models/model-v" + std::to_string(version) + ".nnp"; }
+// The models this learner trains (and its initial model, which it trains further).
+std::string model_name(long long version) { return ModelLineage::entry(version, kTrainedModelFormat); }
 
 LabelledFrame labelled(const State& s) {
   LabelledFrame lf;
@@ -87,7 +89,7 @@ LearningSurrogate::LearningSurrogate(LearningOptions options, std::string run_di
 void LearningSurrogate::load(long long version, const std::string& model_file) {
   nnp::ModelSpec spec;
   spec.path = (fs::path(dir_) / model_file).string();
-  spec.format = "native";
+  spec.format = ModelLineage::format_of(model_file);
   std::shared_ptr<const nnp::Model> model = nnp::load_model(spec);
   provider_ = std::make_unique<nnp::NnpProvider>(std::move(model), options_.skin);
   version_ = version;

@@ -5,7 +5,7 @@
 //
 //   state_dir/checkpoint    atomic: version, rounds, sample-store size, ledger of counted samples
 //   state_dir/samples.xyz   the sample store: every sample counted, append-only (synced)
-//   state_dir/models/model-vN.nnp   every model it trained (also published)
+//   state_dir/models/model-vN.nnp   every model it trained (also published) or adopted (model_lineage.hpp)
 //   state_dir/trainer.csv   one row per round: version, samples, epochs, held-out RMSEs, published, seconds
 //
 // Each poll appends the new samples to the store, syncs it, then rewrites the
@@ -33,7 +33,7 @@
 #include "slhmc/train/trainer.hpp"
 
 namespace slhmc::nnp {
-struct NativeModel;
+struct ModelDescription;
 }
 
 namespace slhmc::learning {
@@ -43,7 +43,7 @@ namespace slhmc::learning {
 inline constexpr const char* kScheduleRound = "trainer.round";
 inline constexpr const char* kScheduleThrough = "trainer.data_through_trial";
 // One mark of `model` (nothing if absent); Error naming `source` for a value that is not a count.
-std::optional<std::uint64_t> schedule_mark(const nnp::NativeModel& model, const char* key, const std::string& source);
+std::optional<std::uint64_t> schedule_mark(const nnp::ModelDescription& model, const char* key, const std::string& source);
 
 struct TrainerDaemonOptions {
   std::string state_dir;

@@ -24,7 +24,7 @@
 #include "slhmc/learning/walker/learning_surrogate.hpp"
 #include "slhmc/learning/trainer/trainer_config.hpp"
 #include "slhmc/learning/transport.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 
 namespace slhmc::learning {
 
@@ -80,6 +80,7 @@ class AsyncWalker {
 
   AsyncWalkerOptions options_;
   std::string dir_;
+  ModelLineage lineage_;          // dir_/models: the models this walker used
   std::unique_ptr<LearningSurrogate> initial_;
   std::unique_ptr<ForceProvider> provider_;  // after the first swap
   SampleSink& sink_;

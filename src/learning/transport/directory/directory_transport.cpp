@@ -13,7 +13,7 @@
 #include "slhmc/core/fault_point.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/learning/sample_format.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 
 namespace slhmc::learning {
 
@@ -30,8 +30,6 @@ std::string padded(std::uint64_t v) {
   std::snprintf(buf, sizeof buf, "%020" PRIu64, v);
   return buf;
 }
-
-std::string model_file_name(long long version) { return "model-v" + std::to_string(version) + ".nnp"; }
 
 // "shard-<first>-<last>.xyz" with 20-digit numbers, first <= last.
 bool parse_shard_name(const std::string& name, std::uint64_t& first, std::uint64_t& last) {
@@ -80,6 +78,9 @@ ModelManifest parse_model_manifest(const std::string& text, const std::string& s
       have_version = true;
     } else if (key == "file") {
       m.file = value;
+    } else if (key == "format") {
+      if (value.empty()) throw ParseError(source, line_no, "an empty format");
+      m.format = value;
     } else if (key == "fnv1a64") {
       if (value.size() != 16 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
         throw ParseError(source, line_no, "fnv1a64 '" + value + "' is not 16 hex digits");
@@ -90,8 +91,16 @@ ModelManifest parse_model_manifest(const std::string& text, const std::string& s
   }
   if (!have_version || m.file.empty() || m.checksum.empty())
     throw ParseError(source, line_no, "manifest without version, file and fnv1a64 (partial file?)");
-  if (m.file != model_file_name(m.version))
-    throw ParseError(source, line_no, "manifest names '" + m.file + "' for version " + std::to_string(m.version));
+  try {
+    // Manifests from before models were tagged have no format: the file's extension tells it.
+    if (m.format.empty()) m.format = ModelLineage::format_of(m.file);
+    if (m.file != ModelLineage::file_name(m.version, m.format))
+      throw ParseError(source, line_no, "manifest names '" + m.file + "' for version " + std::to_string(m.version));
+  } catch (const ParseError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ParseError(source, line_no, e.what());
+  }
   return m;
 }
 
@@ -192,15 +201,13 @@ void DirectoryModelPublisher::publish(const PublishedModel& model) {
   if (current && model.version <= current->version)
     throw Error("cannot publish model version " + std::to_string(model.version) + ": version " +
                 std::to_string(current->version) + " is already published in " + dir_);
-  const nnp::NativeModel parsed = nnp::parse_native_model(model.text, "model version " + std::to_string(model.version));
-  if (parsed.metadata.model_version != model.version)
-    throw Error("cannot publish model version " + std::to_string(model.version) + ": its file says version " +
-                std::to_string(parsed.metadata.model_version));
+  check_published_model(model, "cannot publish model version " + std::to_string(model.version));
   // The model first, then the manifest naming it: a reader that sees the manifest finds the file.
-  write_file_atomically((fs::path(dir_) / model_file_name(model.version)).string(), model.text);
+  const std::string file = ModelLineage::file_name(model.version, model.format);
+  write_file_atomically((fs::path(dir_) / file).string(), model.bytes);
   fault_point("trainer-mid-publication");
   std::string manifest = std::string(kManifestMagic) + "\nversion = " + std::to_string(model.version) +
-                         "\nfile = " + model_file_name(model.version) + "\nfnv1a64 = " + hex16(fnv1a64(model.text)) + "\n";
+                         "\nfile = " + file + "\nformat = " + model.format + "\nfnv1a64 = " + hex16(fnv1a64(model.bytes)) + "\n";
   write_file_atomically((fs::path(dir_) / "MANIFEST").string(), manifest);
 }
 
@@ -215,11 +222,9 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
     if (!text) throw Error(path + ": named by the manifest but cannot be read");
     if (hex16(fnv1a64(*text)) != m->checksum)
       throw Error(path + ": its bytes do not match the manifest's checksum (partial or corrupted file)");
-    const nnp::NativeModel parsed = nnp::parse_native_model(*text, path);
-    if (parsed.metadata.model_version != m->version)
-      throw Error(path + ": model version " + std::to_string(parsed.metadata.model_version) +
-                  ", the manifest says " + std::to_string(m->version));
-    return PublishedModel{m->version, *text};
+    PublishedModel model{m->version, m->format, *text};
+    check_published_model(model, path);
+    return model;
   } catch (const Error& e) {
     if (problem) *problem = e.what();
     return std::nullopt;
@@ -227,15 +232,13 @@ std::optional<PublishedModel> DirectoryModelSource::newer_than(long long current
 }
 
 std::optional<PublishedModel> DirectoryModelSource::exactly(long long version, std::string* problem) {
-  const std::string path = (fs::path(dir_) / ("model-v" + std::to_string(version) + ".nnp")).string();
+  const ModelLineage lineage(fs::path(dir_).parent_path().string());
   try {
-    const auto text = read_whole_file(path);
-    if (!text) return std::nullopt;  // not published (yet)
-    // Published files are renamed into place whole; the native format's own checksum catches damage.
-    const nnp::NativeModel parsed = nnp::parse_native_model(*text, path);
-    if (parsed.metadata.model_version != version)
-      throw Error(path + ": model version " + std::to_string(parsed.metadata.model_version));
-    return PublishedModel{version, *text};
+    auto model = lineage.find(version);
+    if (!model) return std::nullopt;  // not published (yet)
+    // Published files are renamed into place whole; the format's own checks catch damage.
+    check_published_model(*model, lineage.directory() + "/" + ModelLineage::file_name(version, model->format));
+    return model;
   } catch (const Error& e) {
     if (problem) *problem = e.what();
     return std::nullopt;

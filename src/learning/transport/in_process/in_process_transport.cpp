@@ -2,7 +2,7 @@
 #include "slhmc/learning/transport/in_process/in_process_transport.hpp"
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 
 namespace slhmc::learning {
 
@@ -26,10 +26,7 @@ std::vector<Sample> InProcessTransport::Feed::take() {
 
 void InProcessTransport::Publisher::publish(const PublishedModel& model) {
   // Checked before it is shared, like a file a walker would read: a walker never sees a bad model.
-  const nnp::NativeModel parsed = nnp::parse_native_model(model.text, "model version " + std::to_string(model.version));
-  if (parsed.metadata.model_version != model.version)
-    throw Error("cannot publish model version " + std::to_string(model.version) + ": its text says version " +
-                std::to_string(parsed.metadata.model_version));
+  check_published_model(model, "cannot publish model version " + std::to_string(model.version));
   const std::lock_guard lock(t->mutex_);
   if (!t->models_.empty() && model.version <= t->models_.rbegin()->first)
     throw Error("cannot publish model version " + std::to_string(model.version) + ": version " +

@@ -81,14 +81,22 @@ long long decode_version(const std::string& payload, const std::string& source) 
   return v;
 }
 
-std::string encode_model(const PublishedModel& model) { return std::to_string(model.version) + "\n" + model.text; }
+std::string encode_model(const PublishedModel& model) {
+  return std::to_string(model.version) + " " + model.format + "\n" + model.bytes;
+}
 
 PublishedModel decode_model(const std::string& payload, const std::string& source) {
   const std::size_t nl = payload.find('\n');
   if (nl == std::string::npos) throw ParseError(source, 1, "a model message without its version line");
+  const std::string head = payload.substr(0, nl);
+  const std::size_t space = head.find(' ');
   PublishedModel m;
-  m.version = decode_version(payload.substr(0, nl), source);
-  m.text = payload.substr(nl + 1);
+  m.version = decode_version(head.substr(0, space), source);
+  // A head without a format is a trainer's from before models were tagged: they were native.
+  m.format = space == std::string::npos ? "native" : head.substr(space + 1);
+  if (m.format.empty() || m.format.find_first_of(" \t\r") != std::string::npos)
+    throw ParseError(source, 1, "a model message with a bad format name '" + m.format + "'");
+  m.bytes = payload.substr(nl + 1);
   return m;
 }
 

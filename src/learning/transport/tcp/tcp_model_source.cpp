@@ -2,7 +2,7 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/learning/transport/tcp/tcp_message.hpp"
 #include "slhmc/learning/transport/tcp/tcp_walker.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 #include "tcp_link.hpp"
 
 namespace slhmc::learning {
@@ -40,10 +40,7 @@ std::optional<PublishedModel> TcpModelSource::newer_than(long long current, std:
     if (m.version <= current)
       return fail("TCP transport: refused " + source + ": version " + std::to_string(m.version) +
                   " is not above the current " + std::to_string(current));
-    const nnp::NativeModel parsed = nnp::parse_native_model(m.text, source + " (version " + std::to_string(m.version) + ")");
-    if (parsed.metadata.model_version != m.version)
-      return fail("TCP transport: refused " + source + ": announced as version " + std::to_string(m.version) +
-                  " but its text says model_version = " + std::to_string(parsed.metadata.model_version));
+    check_published_model(m, source + " (version " + std::to_string(m.version) + ")");
     return m;
   } catch (const Error& e) {
     return fail(std::string("TCP transport: refused a broken model: ") + e.what());

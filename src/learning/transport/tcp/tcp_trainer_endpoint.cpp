@@ -18,7 +18,7 @@
 #include "slhmc/core/error.hpp"
 #include "slhmc/learning/transport/tcp/tcp_message.hpp"
 #include "slhmc/learning/transport/tcp/tcp_socket.hpp"
-#include "slhmc/nnp/native_model.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 
 namespace slhmc::learning {
 
@@ -293,10 +293,7 @@ void TcpTrainerEndpoint::acknowledge() {
 
 void TcpTrainerEndpoint::publish(const PublishedModel& model) {
   const std::string source = "model version " + std::to_string(model.version) + " to publish";
-  const nnp::NativeModel parsed = nnp::parse_native_model(model.text, source);
-  if (parsed.metadata.model_version != model.version)
-    throw Error("TCP transport: " + source + ": its text says model_version = " +
-                std::to_string(parsed.metadata.model_version));
+  check_published_model(model, "TCP transport: " + source);
   auto frame = std::make_shared<const std::string>(
       encode_frame(FrameType::model, encode_model(model), impl_->options.max_message_bytes));
   std::lock_guard lock(impl_->mutex);

@@ -5,13 +5,16 @@
 //
 //   ROOT/samples/<walker>/shard-<first>-<last>.xyz   samples first..last of a walker
 //                                   (sequence numbers, 20 digits), extxyz + checksum line
-//   ROOT/models/model-v<N>.nnp      model version N, native format (checksummed)
+//   ROOT/models/model-v<N><ext>     model version N, its file in its format (model_lineage.hpp;
+//                                   ".nnp": native, checksummed)
 //   ROOT/models/MANIFEST            the newest version: written after its model file
 //
 // MANIFEST:
 //   slhmc-model-manifest 1
 //   version = N
 //   file = model-vN.nnp
+//   format = native          (absent in manifests written before formats were tagged: the
+//                            file's extension tells the format)
 //   fnv1a64 = <16 hex digits of the model file's bytes>
 //
 // A reader ignores temporary files (names with ".tmp."), refuses a shard or a
@@ -66,8 +69,8 @@ class DirectorySampleFeed : public SampleFeed {
 class DirectoryModelPublisher : public ModelPublisher {
  public:
   explicit DirectoryModelPublisher(std::string root);
-  // Throws Error if the version is not above the newest one already published, or if the text
-  // is not a valid native model of that version.
+  // Throws Error if the version is not above the newest one already published, or if the bytes
+  // are not a valid model of that version in their format.
   void publish(const PublishedModel& model) override;
 
  private:
@@ -78,7 +81,7 @@ class DirectoryModelSource : public ModelSource {
  public:
   explicit DirectoryModelSource(std::string root);
   std::optional<PublishedModel> newer_than(long long current, std::string* problem = nullptr) override;
-  // models/model-vN.nnp if it is there, whole (its own checksum) and of that version.
+  // models/model-vN.<ext> if it is there, whole (its own checksum) and of that version.
   std::optional<PublishedModel> exactly(long long version, std::string* problem = nullptr) override;
 
  private:
@@ -87,7 +90,8 @@ class DirectoryModelSource : public ModelSource {
 
 struct ModelManifest {
   long long version = 0;
-  std::string file;      // model-v<version>.nnp
+  std::string file;      // model-v<version><ext>
+  std::string format;    // the model's format (from `format`, else the file's extension)
   std::string checksum;  // fnv1a64 of the model file, 16 hex digits
 };
 // Parses a MANIFEST; throws ParseError(source, line, ...) for anything malformed or missing.

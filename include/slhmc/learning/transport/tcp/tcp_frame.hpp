@@ -30,7 +30,7 @@ enum class FrameType : std::uint8_t {
   sample = 1,         // walker → trainer: one sample (see tcp_message.hpp)
   ack = 2,            // trainer → walker: "<walker> <sequence> [<sequence> ...]"
   model_request = 3,  // walker → trainer: "<current version>"
-  model = 4,          // trainer → walker: "<version>\n<native model text>"
+  model = 4,          // trainer → walker: "<version> <format>\n<model bytes>"
   no_model = 5,       // trainer → walker: nothing newer than the request's version
   error = 6,          // either way: why the sender is about to drop the connection
 };

@@ -26,7 +26,8 @@ Ack decode_ack(const std::string& payload, const std::string& source);
 std::string encode_version(long long version);
 long long decode_version(const std::string& payload, const std::string& source);
 
-// "<version>\n<text>"; the text is not parsed here (the walker verifies it with parse_native_model).
+// "<version> <format>\n<bytes>" (a head without the format, from trainers before format tags,
+// means "native"); the bytes are not parsed here (the walker verifies them through their format).
 std::string encode_model(const PublishedModel& model);
 PublishedModel decode_model(const std::string& payload, const std::string& source);
 

@@ -51,8 +51,8 @@ class TcpTrainerEndpoint final : public SampleFeed, public ModelPublisher {
   std::vector<Sample> take() override;
   // Acknowledges every sample take() has returned so far (for acknowledge_on_take = false).
   void acknowledge();
-  // Throws Error unless model.version is above the newest published one and the text is a valid
-  // native model of that version.
+  // Throws Error unless model.version is above the newest published one and the bytes are a valid
+  // model of that version in their format.
   void publish(const PublishedModel& model) override;
 
   // Marks (walker, sequence) as already counted and acknowledged (a resumed trainer's checkpoint).

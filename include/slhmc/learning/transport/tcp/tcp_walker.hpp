@@ -59,8 +59,8 @@ class TcpSampleSink final : public SampleSink {
 
 // newer_than() connects if needed (unless the backoff says to wait: then it returns nothing at
 // once), asks for a version above `current` and waits at most poll_timeout in all. A model is
-// returned only after parse_native_model verified its text (checksum, sections) and its
-// model_version matched the announced version above `current`; otherwise nothing, and `problem`
+// returned only after its format verified the bytes (check_published_model) and its own
+// version matched the announced version above `current`; otherwise nothing, and `problem`
 // says why.
 class TcpModelSource final : public ModelSource {
  public:
