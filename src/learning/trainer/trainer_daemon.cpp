@@ -16,6 +16,7 @@
 #include "slhmc/core/fault_point.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/learning/model_lineage.hpp"
+#include "slhmc/learning/training_round.hpp"
 #include "slhmc/train/training_output.hpp"
 
 namespace slhmc::learning {
@@ -28,7 +29,7 @@ constexpr const char* kCheckpointMagic = "slhmc-trainer-checkpoint 1";
 constexpr const char* kLogHeader =
     "version,samples,epochs,heldout_loss,heldout_energy_rmse_meV_atom,heldout_force_rmse_meV_A,published,seconds\n";
 
-// The models this trainer trains (and the initial model it starts from).
+// The initial model the trainer starts from (it trains further in its own format).
 std::string model_name(long long version) { return ModelLineage::entry(version, kTrainedModelFormat); }
 
 std::string read_text(const std::string& path) {
@@ -250,28 +251,23 @@ void TrainerDaemon::train_round(ModelPublisher& publisher, const std::vector<std
   }
   train::TrainOptions o = options_.train;
   o.seed = options_.seed + static_cast<std::uint64_t>(version_);
-  train::TrainResult r;
   const bool scratch = model_file_.empty();
   const std::uint64_t round = scheduled ? model_round() + 1 : 0;
   if (scratch) {
     o.epochs = options_.first_epochs;
-    r = train::train(options_.spec, set, o);
   } else {
     o.epochs = next_epochs_;
     o.feature_cache = &cache_;
-    r = train::train(train::load_trainable_model((fs::path(options_.state_dir) / model_file_).string()), set, o);
   }
-  fault_point("trainer-mid-round");
-  const long long next = version_ + 1;
-  auto meta = train::training_metadata(r, o, scratch ? std::nullopt : std::optional<long long>(version_));
-  meta.model_version = next;
-  meta.extra["trainer.samples"] = std::to_string(set.size());
+  RoundInput in{version_, model_file_, &options_.spec, {{"trainer.samples", std::to_string(set.size())}}};
   if (scheduled) {
-    meta.extra[kScheduleRound] = std::to_string(round);
-    meta.extra[kScheduleThrough] = std::to_string(round * options_.retrain_interval);
+    in.marks[kScheduleRound] = std::to_string(round);
+    in.marks[kScheduleThrough] = std::to_string(round * options_.retrain_interval);
   }
-  const std::string file = model_name(next);
-  train::write_trained_model((fs::path(options_.state_dir) / file).string(), r.model, meta);
+  const RoundOutput out = run_training_round(ModelLineage(options_.state_dir), in, set, o);
+  const train::TrainResult& r = out.result;
+  const long long next = out.version;
+  const std::string& file = out.entry;
   std::string through_text;
   for (const auto& [w, t] : through) through_text += (through_text.empty() ? "" : "/") + w + ":" + std::to_string(t);
   events_->record("train", started, EventLog::now(),

@@ -12,6 +12,7 @@
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/structure_io.hpp"
 #include "slhmc/learning/model_lineage.hpp"
+#include "slhmc/learning/training_round.hpp"
 #include "slhmc/nnp/model_loader.hpp"
 #include "slhmc/nnp/nnp_provider.hpp"
 #include "slhmc/sampling/checkpoint.hpp"
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The models this learner trains (and its initial model, which it trains further).
+// Where the initial model is copied (the learner trains it further, in its own format).
 std::string model_name(long long version) { return ModelLineage::entry(version, kTrainedModelFormat); }
 
 LabelledFrame labelled(const State& s) {
@@ -131,9 +132,9 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::start(const LearningOption
   o.epochs = options.first_epochs;
   o.seed = options.seed;
   o.device = "cpu";
-  const train::TrainResult r = train::train(options.spec, data, o);
-  train::write_trained_model((fs::path(run_dir) / model_name(1)).string(), r.model, train::training_metadata(r, o, std::nullopt));
-  s->load(1, model_name(1));
+  const RoundOutput out = run_training_round(ModelLineage(run_dir), {0, "", &options.spec, {}}, data, o);
+  const train::TrainResult& r = out.result;
+  s->load(out.version, out.entry);
   s->training_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   s->log_round(r, 0, s->training_seconds_);
   s->rounds_ = 1;
@@ -195,18 +196,16 @@ void LearningSurrogate::retrain(const sampling::SlhmcRun& run) {
     data.weights.erase(data.weights.begin(), data.weights.begin() + static_cast<std::ptrdiff_t>(drop));
     data.origins.erase(data.origins.begin(), data.origins.begin() + static_cast<std::ptrdiff_t>(drop));
   }
-  train::TrainableModel model = train::load_trainable_model((fs::path(dir_) / model_file_).string());
   train::TrainOptions o = options_.train;
   o.epochs = options_.epochs;
   o.seed = options_.seed + static_cast<std::uint64_t>(version_);
   o.device = "cpu";  // deterministic: a restart must train the very same model
   o.feature_cache = &cache_;
-  const train::TrainResult r = train::train(std::move(model), data, o);
-  const long long next = version_ + 1;
-  auto meta = train::training_metadata(r, o, version_);
-  meta.extra["run.trial"] = std::to_string(run.state().trials);
-  train::write_trained_model((fs::path(dir_) / model_name(next)).string(), r.model, meta);
-  load(next, model_name(next));
+  const RoundInput in{version_, model_file_, nullptr, {{"run.trial", std::to_string(run.state().trials)}}};
+  const RoundOutput out = run_training_round(ModelLineage(dir_), in, data, o);
+  const train::TrainResult& r = out.result;
+  const long long next = out.version;
+  load(next, out.entry);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   training_seconds_ += seconds;
   ++rounds_;
