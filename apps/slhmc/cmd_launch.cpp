@@ -108,8 +108,7 @@ bool check_walkers(const LaunchPlan& plan) {
 void print_plan(const LaunchPlan& plan) {
   std::cout << "slhmc launch plan\n"
             << "  directory: " << plan.directory << "\n"
-            << "  transport: " << (plan.transport.type == "tcp" ? "tcp port " + std::to_string(plan.transport.port)
-                                                                 : "directory " + plan.transport.path)
+            << "  transport: " << learning::describe_transport(plan.transport)
             << "\n  the trainer stops when " << plan.stop_file << " appears (written after the walkers end)\n"
             << "  " << plan.walkers.size() << " walkers" << (plan.restart ? ", restarted from their checkpoints" : "")
             << "\n";

@@ -11,12 +11,9 @@
 #include "progress.hpp"
 #include "slhmc/core/error.hpp"
 #include "slhmc/forces/registry.hpp"
-#include "slhmc/learning/async_walker.hpp"
-#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/walker/async_walker.hpp"
 #include "slhmc/learning/learning_config.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
-#include "slhmc/learning/trainer_config.hpp"
-#include "slhmc/learning/trainer_thread.hpp"
+#include "slhmc/learning/transport_registry.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "system_config.hpp"
 
@@ -80,12 +77,6 @@ directory = "slhmc-run"
 chain_interval = 10
 )toml";
 
-std::string transport_description(const learning::TransportConfig& t) {
-  if (t.type == "in-process") return "by a trainer thread of this process";
-  if (t.type == "tcp") return "by `slhmc trainer` at " + t.host + ":" + std::to_string(t.port);
-  return "by `slhmc trainer` through " + t.path;
-}
-
 sampling::RunOptions read_sampler(const Config& s) {
   sampling::RunOptions o;
   // The moves read their own keys ([sampler.moves] or volume_move_fraction; docs/sampling.md).
@@ -123,7 +114,7 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   std::unique_ptr<ForceProvider> surrogate;
   std::optional<learning::LearningOptions> learning_options;
   std::optional<learning::AsyncWalkerOptions> async_options;
-  std::optional<learning::TrainerDaemonOptions> thread_trainer;  // the in-process trainer
+  std::unique_ptr<learning::WalkerTransport> transport;  // async: the doors to the trainer
   if (training) {
     if (root.has("surrogate"))
       throw ConfigError("surrogate", "give either [surrogate] (a fixed one) or [training] (an NNP learned on the fly)");
@@ -131,28 +122,17 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
                                                        run_options.seed);
     async_options = learning::read_async_walker_options(*training, options.base_dir());
     if (async_options) async_options->skin = learning_options->skin;
-    if (async_options && async_options->transport.type == "in-process") {
-      learning::TrainerDaemonOptions d;
-      d.state_dir = (std::filesystem::path(directory) / "trainer").string();
-      d.stop_file.clear();
-      d.poll_interval_s = 0.02;  // in memory: cheap to look
-      // d.seed stays the default of `slhmc trainer` ([trainer] seed = 1): the same [training]
-      // tables then train the same models in one process as in two.
-      learning::read_trainer_training(*training, options.base_dir(), d, {async_options->walker});
-      d.train.device = training->get_choice("device", {"cpu", "cuda", "auto"}, "cpu");
-      try {
-        d.validate();
-      } catch (const Error& e) {
-        throw ConfigError(training->path(), e.what());
-      }
-      thread_trainer = d;
-    } else if (training->has("device")) {
-      throw ConfigError(training->key_path("device"), "only for the in-process trainer (give [trainer] device to `slhmc trainer`)");
+    if (async_options) {
+      learning::WalkerSetup setup{&*training, options.base_dir(), directory, async_options->walker};
+      transport = learning::transport_kind(async_options->transport.type).walker(async_options->transport, setup);
     }
-    if (async_options && async_options->retrain_interval > 0 && async_options->transport.type == "tcp" &&
+    if (!(transport && transport->trains_here()) && training->has("device"))
+      throw ConfigError(training->key_path("device"), "only for the in-process trainer (give [trainer] device to `slhmc trainer`)");
+    if (async_options && async_options->retrain_interval > 0 && !transport->publishes_bootstrap() &&
         learning_options->initial_model.empty())
       throw ConfigError(training->key_path("mode"),
-                        "\"deterministic\" over TCP needs [training.model] init (a bootstrap model is not published over TCP)");
+                        "\"deterministic\" over " + async_options->transport.type +
+                            " needs [training.model] init (this transport does not publish a bootstrap model)");
   } else {
     surrogate = make_provider(root.section("surrogate"), context);
   }
@@ -170,7 +150,7 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
                 << (l.initial_model.empty() ? "from scratch after " + std::to_string(l.bootstrap_md_steps) +
                                                   " reference MD steps"
                                             : "starting from " + l.initial_model)
-                << (async_options ? "; trained " + transport_description(async_options->transport) + " (walker " +
+                << (async_options ? "; trained " + transport->description() + " (walker " +
                                         async_options->walker +
                                         (async_options->retrain_interval > 0
                                              ? ", deterministic: swaps after every " +
@@ -215,43 +195,14 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   else run = std::make_unique<sampling::SlhmcRun>(frame, *reference, first_surrogate, run_options, directory);
   run->set_event_log(&events);
   // Async: samples go to the trainer, models come back from it (no training in this process).
-  std::unique_ptr<learning::SampleSink> sink, bootstrap_sink;
-  std::unique_ptr<learning::ModelSource> model_source;
-  std::unique_ptr<learning::ModelPublisher> publisher;
   std::unique_ptr<learning::AsyncWalker> walker;
-  std::unique_ptr<learning::TrainerThread> trainer;
   if (async_options) {
-    const learning::TransportConfig& tc = async_options->transport;
-    if (tc.type == "in-process") {
-      trainer = std::make_unique<learning::TrainerThread>(
-          *thread_trainer, [](const std::string& m) { std::cerr << "trainer: " << m << "\n"; });
-    } else if (tc.type == "tcp") {
-      // Over TCP the walker only sends samples and fetches models; a bootstrap model stays local
-      // (give walkers and trainer the same [training.model] init, or let the trainer start).
-      learning::TcpWalkerOptions wo;
-      wo.host = tc.host;
-      wo.port = tc.port;
-      // A trainer acknowledges after its checkpoint, which waits for its training round: the walker
-      // does not wait for that; unacknowledged samples stay queued and are re-sent on reconnects.
-      wo.flush_timeout = std::chrono::milliseconds(100);
-      wo.poll_timeout = std::chrono::milliseconds(500);
-      sink = std::make_unique<learning::TcpSampleSink>(wo);
-      model_source = std::make_unique<learning::TcpModelSource>(wo);
-    } else {
-      sink = std::make_unique<learning::DirectorySampleSink>(tc.path, async_options->walker);
-      model_source = std::make_unique<learning::DirectoryModelSource>(tc.path);
-      publisher = std::make_unique<learning::DirectoryModelPublisher>(tc.path);
-      bootstrap_sink = std::make_unique<learning::DirectorySampleSink>(tc.path, async_options->walker + "-bootstrap");
-    }
-    learning::SampleSink& to_trainer = trainer ? trainer->transport().sink() : *sink;
-    learning::ModelSource& from_trainer = trainer ? trainer->transport().source() : *model_source;
-    learning::SampleSink* bootstrap_to = trainer ? &trainer->transport().sink() : bootstrap_sink.get();
-    learning::ModelPublisher* publish_to = trainer ? &trainer->transport().publisher() : publisher.get();
-    walker = std::make_unique<learning::AsyncWalker>(*async_options, directory, std::move(learner), to_trainer,
-                                                     from_trainer, restart ? nullptr : bootstrap_to,
-                                                     restart ? nullptr : publish_to);
+    transport->open([](const std::string& m) { std::cerr << "trainer: " << m << "\n"; });
+    walker = std::make_unique<learning::AsyncWalker>(*async_options, directory, std::move(learner), transport->sink(),
+                                                     transport->source(), restart ? nullptr : transport->bootstrap_sink(),
+                                                     restart ? nullptr : transport->publisher());
     walker->on_message = [](const std::string& m) { std::cerr << "walker: " << m << "\n"; };
-    if (trainer) walker->trainer_failure = [t = trainer.get()] { return t->failure(); };
+    walker->trainer_failure = [t = transport.get()] { return t->trainer_failure(); };
     walker->attach(*run);
   } else if (learner) {
     learner->attach(*run);
@@ -267,17 +218,15 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
     progress.update(static_cast<long>(rec.trial), detail.str());
   });
   progress.finish();
-  if (trainer) {
-    trainer->stop();
-    if (!trainer->failure().empty()) std::cerr << trainer->failure() << "\n";
+  if (transport) {
+    transport->close();
+    if (!transport->trainer_failure().empty()) std::cerr << transport->trainer_failure() << "\n";
   }
   std::cout << run->write_summary();
   if (walker)
     std::cout << "asynchronous learning: " << walker->samples_sent() << " samples sent, " << walker->swaps()
               << " model swaps, last model v" << walker->version() << "\n";
-  if (trainer)
-    std::cout << "in-process trainer: " << trainer->daemon().rounds() << " round(s) on " << trainer->daemon().samples()
-              << " samples, model v" << trainer->daemon().version() << " (state in " << directory << "/trainer/)\n";
+  if (transport) std::cout << transport->summary();
   if (learner)
     std::cout << "reference evaluations of the bootstrap MD (not in the chain): " << learner->bootstrap_evaluations()
               << "\nsurrogate training in this process: " << learner->rounds() << " rounds, "

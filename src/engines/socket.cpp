@@ -1,19 +1,15 @@
-// POSIX sockets for the i-PI engines (see socket.hpp).
+// The i-PI engines' sockets (see socket.hpp) over the shared POSIX layer
+// (io/socket.hpp): addresses, the listener, and the buffered message stream.
 #include "slhmc/engines/socket.hpp"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <typeinfo>
 
 #include "slhmc/core/error.hpp"
 
@@ -23,38 +19,15 @@ namespace {
 
 std::string system_reason() { return std::strerror(errno); }
 
-sockaddr_un unix_address(const std::string& path) {
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (path.size() >= sizeof a.sun_path)
-    throw Error("i-PI: the UNIX socket path " + path + " is longer than the system's limit of " +
-                std::to_string(sizeof a.sun_path - 1) + " bytes");
-  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
-  return a;
-}
-
-addrinfo* resolve(const SocketAddress& address, bool passive) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  if (passive) hints.ai_flags = AI_PASSIVE;
-  addrinfo* list = nullptr;
-  const std::string port = std::to_string(address.port);
-  const int rc = getaddrinfo(address.host.c_str(), port.c_str(), &hints, &list);
-  if (rc != 0) throw EngineError("i-PI: cannot resolve " + address.describe() + ": " + gai_strerror(rc));
-  return list;
-}
-
-void set_nodelay(int fd) {
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
-// Milliseconds left until `deadline`, at most `slice`.
-int poll_slice(Clock::time_point deadline, int slice_ms) {
-  if (deadline == Clock::time_point::max()) return slice_ms;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return static_cast<int>(std::clamp<long long>(left, 0, slice_ms));
+// The shared layer's errors as the engines' own, named as i-PI's.
+template <class F>
+auto as_engine_error(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (typeid(e) != typeid(Error)) throw;  // a caller's check, or already the engines' own
+    throw EngineError(std::string("i-PI: ") + e.what());
+  }
 }
 
 }  // namespace
@@ -85,45 +58,11 @@ SocketAddress SocketAddress::parse(const std::string& text) {
 }
 
 Listener::Listener(SocketAddress address) : address_(std::move(address)) {
-  if (address_.unix_socket) {
-    const std::string path = address_.unix_path();
-    const sockaddr_un a = unix_address(path);
-    struct stat st{};
-    if (lstat(path.c_str(), &st) == 0) {
-      if (!S_ISSOCK(st.st_mode)) throw EngineError("i-PI: " + path + " exists and is not a socket; not removing it");
-      // Stale unless someone answers.
-      Fd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      if (::connect(probe.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0)
-        throw EngineError("i-PI: another server is listening on " + path + "; choose another name");
-      ::unlink(path.c_str());
-    }
-    fd_ = Fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd_.valid()) throw EngineError("i-PI: cannot create a UNIX socket: " + system_reason());
-    if (::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
-      throw EngineError("i-PI: cannot bind " + path + ": " + system_reason());
-  } else {
-    addrinfo* list = resolve(address_, true);
-    std::string reason = "no address";
-    for (addrinfo* ai = list; ai; ai = ai->ai_next) {
-      Fd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-      if (!fd.valid()) continue;
-      const int one = 1;
-      setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-      if (::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) == 0) {
-        fd_ = std::move(fd);
-        break;
-      }
-      reason = system_reason();
-    }
-    freeaddrinfo(list);
-    if (!fd_.valid()) throw EngineError("i-PI: cannot bind " + address_.describe() + ": " + reason);
-    sockaddr_storage bound{};
-    socklen_t len = sizeof bound;
-    getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&bound), &len);
-    address_.port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                                      : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  }
-  if (::listen(fd_.get(), 64) != 0) throw EngineError("i-PI: cannot listen on " + address_.describe() + ": " + system_reason());
+  as_engine_error([&] {
+    if (address_.unix_socket) fd_ = net::listen_unix(address_.unix_path());
+    else fd_ = net::listen_tcp(address_.host, address_.port, &address_.port);
+    return 0;
+  });
 }
 
 Listener::~Listener() {
@@ -134,14 +73,11 @@ Listener::~Listener() {
 Fd Listener::accept(Clock::time_point deadline, const WaitCheck& check) {
   for (;;) {
     pollfd p{fd_.get(), POLLIN, 0};
-    const int rc = ::poll(&p, 1, poll_slice(deadline, 100));
+    const int rc = ::poll(&p, 1, net::milliseconds_until(deadline, 100));
     if (rc < 0 && errno != EINTR) throw EngineError("i-PI: waiting for a client failed: " + system_reason());
     if (rc > 0) {
-      Fd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (client.valid()) {
-        if (!address_.unix_socket) set_nodelay(client.get());
-        return client;
-      }
+      Fd client = net::accept_connection(fd_, false);
+      if (client.valid()) return client;
       if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
         throw EngineError("i-PI: accepting a client failed: " + system_reason());
     }
@@ -152,29 +88,12 @@ Fd Listener::accept(Clock::time_point deadline, const WaitCheck& check) {
 }
 
 Fd connect_to(const SocketAddress& address) {
-  if (address.unix_socket) {
-    const std::string path = address.unix_path();
-    const sockaddr_un a = unix_address(path);
-    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
-      throw EngineError("i-PI: cannot connect to " + path + ": " + system_reason());
+  return as_engine_error([&] {
+    if (address.unix_socket) return net::connect_unix(address.unix_path());
+    Fd fd = net::connect_tcp(address.host, address.port, Clock::time_point::max());
+    net::set_nonblocking(fd, false);  // SocketStream::at_end blocks
     return fd;
-  }
-  addrinfo* list = resolve(address, false);
-  std::string reason = "no address";
-  Fd out;
-  for (addrinfo* ai = list; ai; ai = ai->ai_next) {
-    Fd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-    if (fd.valid() && ::connect(fd.get(), ai->ai_addr, ai->ai_addrlen) == 0) {
-      out = std::move(fd);
-      break;
-    }
-    reason = system_reason();
-  }
-  freeaddrinfo(list);
-  if (!out.valid()) throw EngineError("i-PI: cannot connect to " + address.describe() + ": " + reason);
-  set_nodelay(out.get());
-  return out;
+  });
 }
 
 void SocketStream::read_exact(void* data, std::size_t size) {
@@ -204,7 +123,7 @@ void SocketStream::fill() {
     if (errno == ECONNRESET) throw EngineError("i-PI: the peer closed the connection (reset)");
     if (errno != EAGAIN && errno != EWOULDBLOCK) throw EngineError("i-PI: reading from the socket failed: " + system_reason());
     pollfd pf{fd_.get(), POLLIN, 0};
-    const int rc = ::poll(&pf, 1, poll_slice(deadline_, 100));
+    const int rc = ::poll(&pf, 1, net::milliseconds_until(deadline_, 100));
     if (rc < 0 && errno != EINTR) throw EngineError("i-PI: waiting on the socket failed: " + system_reason());
     if (rc == 0) {
       if (check_) check_();
@@ -230,25 +149,11 @@ bool SocketStream::at_end() {
 }
 
 void SocketStream::write_all(std::string_view bytes) {
-  while (!bytes.empty()) {
-    if (!fd_.valid()) throw EngineError("i-PI: the connection is closed");
-    const ssize_t sent = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        throw EngineError("i-PI: writing to the socket failed: " + system_reason());
-      // A peer that stops reading must not block us past the deadline.
-      pollfd pf{fd_.get(), POLLOUT, 0};
-      const int rc = ::poll(&pf, 1, poll_slice(deadline_, 100));
-      if (rc < 0 && errno != EINTR) throw EngineError("i-PI: waiting on the socket failed: " + system_reason());
-      if (rc == 0) {
-        if (check_) check_();
-        if (Clock::now() >= deadline_) throw EngineError("i-PI: the peer stopped reading (time limit)");
-      }
-      continue;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(sent));
-  }
+  if (!fd_.valid()) throw EngineError("i-PI: the connection is closed");
+  as_engine_error([&] {
+    net::send_all(fd_, bytes, deadline_, check_);
+    return 0;
+  });
 }
 
 }  // namespace slhmc::ipi

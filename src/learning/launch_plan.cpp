@@ -6,7 +6,7 @@
 #include <set>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/async_walker.hpp"
+#include "slhmc/learning/walker/async_walker.hpp"
 #include "slhmc/learning/sample_format.hpp"
 
 namespace slhmc::learning {
@@ -66,16 +66,6 @@ std::uint64_t sampler_seed(const Config& walker) {
   const long seed = s ? s->get_int("seed", 1) : 1;
   if (seed < 0) throw ConfigError("sampler.seed", "must be non-negative");
   return static_cast<std::uint64_t>(seed);
-}
-
-bool same_transport(const TransportConfig& a, const TransportConfig& b) {
-  if (a.type != b.type) return false;
-  if (a.type == "tcp") return a.port == b.port;  // hosts differ legitimately (0.0.0.0 vs 127.0.0.1)
-  return fs::weakly_canonical(a.path) == fs::weakly_canonical(b.path);
-}
-
-std::string describe(const TransportConfig& t) {
-  return t.type == "tcp" ? "tcp " + t.host + ":" + std::to_string(t.port) : "directory " + t.path;
 }
 
 // Per-walker tables: "walker-I" with I in 0..count-1 → the table.
@@ -188,8 +178,8 @@ LaunchPlan read_launch_plan(const Config& root, const std::string& base_dir, con
         throw Error("[training] mode must be \"async\" or \"deterministic\" (a walker that a `slhmc trainer` feeds)");
       const auto async = read_async_walker_options(*training, walker_base);
       if (!same_transport(async->transport, plan.transport))
-        throw Error("its transport (" + describe(async->transport) + ") is not the trainer's (" +
-                    describe(plan.transport) + ")");
+        throw Error("its transport (" + describe_transport(async->transport) + ") is not the trainer's (" +
+                    describe_transport(plan.transport) + ")");
       if (async->retrain_interval > 0 && count > 1 && !(training->has("model") && training->section("model").has("init")))
         throw Error("several walkers in mode = \"deterministic\" need one shared [training.model] init model (each "
                     "walker's own bootstrap model would race to be version 1)");

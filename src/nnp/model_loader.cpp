@@ -53,8 +53,9 @@ double energy_unit_in_ev(const std::string& name) {
 }
 
 ModelFormatRegistration::ModelFormatRegistration(const std::string& name, const std::string& summary,
-                                                 ModelDetector detect, ModelLoadFunction load) {
-  registry()[name] = ModelFormatInfo{name, summary, std::move(detect), std::move(load)};
+                                                 ModelDetector detect, ModelLoadFunction load,
+                                                 std::optional<ModelBytesSupport> bytes) {
+  registry()[name] = ModelFormatInfo{name, summary, std::move(detect), std::move(load), std::move(bytes)};
 }
 
 std::vector<const ModelFormatInfo*> registered_model_formats() {
@@ -89,6 +90,27 @@ std::unique_ptr<Model> load_model(const ModelSpec& spec) {
   if (!(spec.length_unit_angstrom > 0) || !(spec.energy_unit_ev > 0))
     throw Error("model units must be positive (model '" + spec.path + "')");
   return it->second.load(spec);
+}
+
+const ModelBytesSupport& model_bytes_support(const std::string& format) {
+  const auto it = registry().find(format);
+  if (it == registry().end()) throw Error("unknown model format '" + format + "' (known: " + known_formats() + ")");
+  if (!it->second.bytes) throw Error("model format '" + format + "' cannot be handed over as bytes");
+  return *it->second.bytes;
+}
+
+std::optional<std::string> model_format_of_extension(const std::string& extension) {
+  for (const auto& [name, info] : registry())
+    if (info.bytes && info.bytes->extension == extension) return name;
+  return std::nullopt;
+}
+
+ModelDescription describe_model_bytes(const std::string& format, const std::string& bytes, const std::string& source) {
+  return model_bytes_support(format).describe(bytes, source);
+}
+
+std::unique_ptr<Model> load_model_bytes(const std::string& format, const std::string& bytes, const std::string& source) {
+  return model_bytes_support(format).load(bytes, source);
 }
 
 }  // namespace slhmc::nnp

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/learning/sample_ledger.hpp"
 

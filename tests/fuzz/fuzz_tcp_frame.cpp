@@ -10,8 +10,8 @@
 #include <string>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_frame.hpp"
-#include "slhmc/learning/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "slhmc/io/durable_file.hpp"
-#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "learning_fixtures.hpp"
 #include "test_support.hpp"

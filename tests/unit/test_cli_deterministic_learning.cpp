@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-#include "slhmc/learning/directory_transport.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
 #include "learning_fixtures.hpp"
 #include "test_support.hpp"
 

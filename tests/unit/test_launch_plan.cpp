@@ -128,6 +128,25 @@ min_samples = 6
   EXPECT_NE(f.error("set = [\"training.transport.port=47002\"]\n").find("tcp 127.0.0.1:47002"), std::string::npos);
 }
 
+TEST(TransportRegistry, EachTransportReadsDescribesAndMatchesItsOwnKeys) {
+  EXPECT_EQ(transport_names(true), (std::vector<std::string>{"directory", "in-process", "tcp"}));
+  EXPECT_EQ(transport_names(false), (std::vector<std::string>{"directory", "tcp"}));  // in-process: a walker's only
+  EXPECT_THROW(transport_kind("pigeon"), Error);
+  const Config tcp = Config::parse("type = \"tcp\"\nport = 47001\n", "t.toml");
+  const TransportConfig walker = read_transport_config(tcp, "/base", true);
+  EXPECT_EQ(describe_transport(walker), "tcp 127.0.0.1:47001");
+  TransportConfig trainer = walker;
+  trainer.host = "0.0.0.0";
+  EXPECT_TRUE(same_transport(walker, trainer));  // hosts differ legitimately
+  const Config dir = Config::parse("type = \"directory\"\npath = \"./x/../exchange\"\n", "t.toml");
+  const TransportConfig shared = read_transport_config(dir, "/base");
+  EXPECT_EQ(describe_transport(shared), "directory /base/exchange");
+  EXPECT_FALSE(same_transport(walker, shared));
+  EXPECT_THROW(read_transport_config(Config::parse("type = \"in-process\"\n", "t.toml"), "/base"), ConfigError);
+  EXPECT_THROW(read_transport_config(Config::parse("type = \"tcp\"\nport = 1\npath = \"x\"\n", "t.toml"), "/b", true),
+               ConfigError);
+}
+
 TEST(LaunchPlan, ShellCommandQuotesWhatTheShellWouldSplit) {
   EXPECT_EQ(shell_command({"/bin/slhmc", "run", "a b.toml", "--set", "k=\"it's\"", ""}),
             "/bin/slhmc run 'a b.toml' --set 'k=\"it'\\''s\"' ''");

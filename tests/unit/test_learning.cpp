@@ -9,7 +9,7 @@
 #include "slhmc/core/lattice_builder.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
-#include "slhmc/learning/learning_surrogate.hpp"
+#include "slhmc/learning/walker/learning_surrogate.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "learning_fixtures.hpp"
 #include "test_support.hpp"

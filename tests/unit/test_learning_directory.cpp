@@ -18,12 +18,13 @@
 #include "slhmc/forces/registry.hpp"
 #include "slhmc/io/durable_file.hpp"
 #include "slhmc/io/event_log.hpp"
-#include "slhmc/learning/directory_transport.hpp"
-#include "slhmc/learning/feature_pipeline.hpp"
-#include "slhmc/learning/in_process_transport.hpp"
+#include "slhmc/learning/transport/directory/directory_transport.hpp"
+#include "slhmc/learning/trainer/feature_pipeline.hpp"
+#include "slhmc/learning/transport/in_process/in_process_transport.hpp"
+#include "slhmc/learning/model_lineage.hpp"
 #include "slhmc/learning/sample_format.hpp"
-#include "slhmc/learning/trainer_config.hpp"
-#include "slhmc/learning/trainer_daemon.hpp"
+#include "slhmc/learning/trainer/trainer_config.hpp"
+#include "slhmc/learning/trainer/trainer_daemon.hpp"
 #include "slhmc/train/features.hpp"
 #include "slhmc/train/training_output.hpp"
 #include "learning_fixtures.hpp"
@@ -211,19 +212,19 @@ TEST(DirectoryTransport, ModelsArriveVerifiedAndBrokenOnesAreRefused) {
 
   DirectoryModelPublisher publisher(root);
   const std::string v1 = model_text(1, tmp.path().string()), v2 = model_text(2, tmp.path().string());
-  publisher.publish({1, v1});
+  publisher.publish({1, "native", v1});
   EXPECT_EQ(published_version(root), 1);
   auto got = source.newer_than(0, &problem);
   ASSERT_TRUE(got) << problem;
   EXPECT_EQ(got->version, 1);
-  EXPECT_EQ(got->text, v1);
+  EXPECT_EQ(got->bytes, v1);
   EXPECT_FALSE(source.newer_than(1));
-  EXPECT_THROW(publisher.publish({1, v1}), Error);       // not newer
-  EXPECT_THROW(publisher.publish({3, v2}), Error);       // text says version 2
-  EXPECT_THROW(publisher.publish({3, v2.substr(0, 100)}), Error);  // not a model
+  EXPECT_THROW(publisher.publish({1, "native", v1}), Error);       // not newer
+  EXPECT_THROW(publisher.publish({3, "native", v2}), Error);       // text says version 2
+  EXPECT_THROW(publisher.publish({3, "native", v2.substr(0, 100)}), Error);  // not a model
 
   // Version 2 arrives truncated (a copy cut short), then corrupted: refused and reported.
-  publisher.publish({2, v2});
+  publisher.publish({2, "native", v2});
   const std::string file2 = root + "/models/model-v2.nnp";
   test::write_text(file2, v2.substr(0, v2.size() / 2));
   problem.clear();
@@ -246,6 +247,38 @@ TEST(DirectoryTransport, ModelsArriveVerifiedAndBrokenOnesAreRefused) {
   got = source.newer_than(1, &problem);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->format, "native");
+  // A manifest written before formats were tagged (no `format` line) is read by the file's extension.
+  ASSERT_NE(manifest.find("format = native\n"), std::string::npos) << manifest;
+  std::string untagged = manifest;
+  untagged.erase(untagged.find("format = native\n"), 16);
+  test::write_text(root + "/models/MANIFEST", untagged);
+  got = source.newer_than(1, &problem);
+  ASSERT_TRUE(got) << problem;
+  EXPECT_EQ(got->format, "native");
+}
+
+TEST(ModelLineage, NamesWritesAndFindsVersionsByTheirFormat) {
+  test::TempDir tmp;
+  const ModelLineage lineage(tmp.file("run"));
+  EXPECT_EQ(ModelLineage::entry(3, "native"), "models/model-v3.nnp");
+  EXPECT_EQ(ModelLineage::format_of("models/model-v3.nnp"), "native");
+  EXPECT_THROW(ModelLineage::format_of("model-v3.unknown"), Error);
+  EXPECT_THROW(ModelLineage::file_name(3, "n2p2"), Error);  // a directory format: not handed over as bytes
+  EXPECT_FALSE(lineage.find(1));
+  const std::string v1 = model_text(1, tmp.path().string()), v2 = model_text(2, tmp.path().string());
+  EXPECT_EQ(lineage.write({2, "native", v2}), "models/model-v2.nnp");
+  EXPECT_EQ(lineage.write({1, "native", v1}), "models/model-v1.nnp");
+  test::write_text(lineage.directory() + "/model-v9.nnp.tmp.1", "partial");  // not a version
+  const auto versions = lineage.versions();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions.begin()->second, "models/model-v1.nnp");
+  const auto found = lineage.find(2);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->bytes, v2);
+  EXPECT_EQ(check_published_model(*found, "v2").species, std::vector<std::string>{"Si"});
+  EXPECT_THROW(check_published_model({3, "native", v2}, "v2 as v3"), Error);  // its own version is 2
+  EXPECT_EQ(read_model_file(lineage.path("models/model-v1.nnp")).version, 1);
 }
 
 TEST(InProcessTransport, ThreadsHandOverSamplesOnceAndModels) {
@@ -270,8 +303,8 @@ TEST(InProcessTransport, ThreadsHandOverSamplesOnceAndModels) {
   EXPECT_EQ(ids(got).size(), 60u);
 
   EXPECT_FALSE(t.source().newer_than(0));
-  t.publisher().publish({1, model_text(1, tmp.path().string())});
-  EXPECT_THROW(t.publisher().publish({1, model_text(1, tmp.path().string())}), Error);
+  t.publisher().publish({1, "native", model_text(1, tmp.path().string())});
+  EXPECT_THROW(t.publisher().publish({1, "native", model_text(1, tmp.path().string())}), Error);
   ASSERT_TRUE(t.source().newer_than(0));
   EXPECT_EQ(t.source().newer_than(0)->version, 1);
   EXPECT_FALSE(t.source().newer_than(1));

@@ -21,11 +21,11 @@
 #include <thread>
 
 #include "slhmc/core/error.hpp"
-#include "slhmc/learning/tcp_frame.hpp"
-#include "slhmc/learning/tcp_message.hpp"
-#include "slhmc/learning/tcp_socket.hpp"
-#include "slhmc/learning/tcp_trainer_endpoint.hpp"
-#include "slhmc/learning/tcp_walker.hpp"
+#include "slhmc/learning/transport/tcp/tcp_frame.hpp"
+#include "slhmc/learning/transport/tcp/tcp_message.hpp"
+#include "slhmc/learning/transport/tcp/tcp_socket.hpp"
+#include "slhmc/learning/transport/tcp/tcp_trainer_endpoint.hpp"
+#include "slhmc/learning/transport/tcp/tcp_walker.hpp"
 #include "slhmc/nnp/native_model.hpp"
 #include "test_support.hpp"
 
@@ -308,6 +308,20 @@ TEST(LearningTcpFrame, RefusesGarbageOversizedAndCorrupted) {
   EXPECT_THROW(tcp::encode_frame(FrameType::sample, std::string(2000, 'x'), 1000), Error);
 }
 
+TEST(LearningTcpFrame, ModelMessageCarriesItsFormat) {
+  const PublishedModel m = tcp::decode_model(tcp::encode_model({12, "torchscript", std::string("a\nb\0c", 5)}), "test");
+  EXPECT_EQ(m.version, 12);
+  EXPECT_EQ(m.format, "torchscript");
+  EXPECT_EQ(m.bytes, std::string("a\nb\0c", 5));
+  // A trainer from before format tags sends "<version>\n<native text>".
+  const PublishedModel old = tcp::decode_model("7\nslhmc-nnp", "test");
+  EXPECT_EQ(old.version, 7);
+  EXPECT_EQ(old.format, "native");
+  EXPECT_EQ(old.bytes, "slhmc-nnp");
+  EXPECT_THROW(tcp::decode_model("7 \nx", "test"), ParseError);
+  EXPECT_THROW(tcp::decode_model("x native\nx", "test"), ParseError);
+}
+
 TEST(LearningTcpFrame, SampleMessageRoundTrips) {
   const Sample s = make_sample("walker-7_b", 42);
   const Sample r = tcp::decode_sample(tcp::encode_sample(s), "test");
@@ -399,7 +413,7 @@ TEST(LearningTcp, AlreadyHaveSamplesAreAcknowledgedNotCounted) {
 TEST(LearningTcp, SurvivesTrainerRestartOnTheSamePort) {
   auto trainer = std::make_unique<TcpTrainerEndpoint>();
   const int port = trainer->port();
-  trainer->publish({1, model_text(1)});
+  trainer->publish({1, "native", model_text(1)});
   TcpSampleSink sink(walker_options(port));
   TcpModelSource models(walker_options(port));
   for (std::uint64_t i = 0; i < 5; ++i) sink.push(make_sample("w", i));
@@ -419,7 +433,7 @@ TEST(LearningTcp, SurvivesTrainerRestartOnTheSamePort) {
   TcpTrainerOptions o;
   o.port = port;
   trainer = std::make_unique<TcpTrainerEndpoint>(o);
-  trainer->publish({2, model_text(2)});
+  trainer->publish({2, "native", model_text(2)});
   std::vector<Sample> after;
   EXPECT_TRUE(flush_while_taking(sink, *trainer, after)) << sink.last_problem();
   EXPECT_EQ(sequences(after), range(5, 10));
@@ -440,19 +454,19 @@ TEST(LearningTcp, ModelsArriveWholeWithIncreasingVersions) {
   EXPECT_FALSE(source.newer_than(0, &problem).has_value());  // nothing published yet
   EXPECT_EQ(problem, "unset");                                // and that is no problem
   const std::string v1 = model_text(1);
-  trainer.publish({1, v1});
+  trainer.publish({1, "native", v1});
   std::optional<PublishedModel> m = source.newer_than(0);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->version, 1);
-  EXPECT_EQ(m->text, v1);
+  EXPECT_EQ(m->bytes, v1);
   EXPECT_FALSE(source.newer_than(1).has_value());
-  trainer.publish({3, model_text(3)});
+  trainer.publish({3, "native", model_text(3)});
   EXPECT_EQ(source.newer_than(1).value().version, 3);
-  EXPECT_THROW(trainer.publish({2, model_text(2)}), Error);  // not above 3
-  EXPECT_THROW(trainer.publish({4, model_text(5)}), Error);  // text says 5
+  EXPECT_THROW(trainer.publish({2, "native", model_text(2)}), Error);  // not above 3
+  EXPECT_THROW(trainer.publish({4, "native", model_text(5)}), Error);  // text says 5
   std::string broken = model_text(4);
   broken[broken.size() / 2] ^= 1;
-  EXPECT_THROW(trainer.publish({4, broken}), ParseError);
+  EXPECT_THROW(trainer.publish({4, "native", broken}), ParseError);
   EXPECT_EQ(source.newer_than(1).value().version, 3);
 }
 
@@ -474,7 +488,7 @@ TEST(LearningTcp, WalkerRefusesBrokenModelAndKeepsPollTimeout) {
         if (auto f = d.next(); f && f->type == FrameType::model_request && ++requests == 1) {
           std::string text = model_text(7);
           text[text.size() / 3] ^= 1;
-          tcp::send_all(c, tcp::encode_frame(FrameType::model, tcp::encode_model({7, text})), Clock::now() + 1s);
+          tcp::send_all(c, tcp::encode_frame(FrameType::model, tcp::encode_model({7, "native", text})), Clock::now() + 1s);
         }
       }
       std::this_thread::sleep_for(1ms);
@@ -501,7 +515,7 @@ TEST(LearningTcp, GarbageAndOversizedMessagesDropOnlyThatConnection) {
   TcpTrainerOptions to;
   to.max_message_bytes = 1 << 20;
   TcpTrainerEndpoint trainer(to);
-  trainer.publish({1, model_text(1)});
+  trainer.publish({1, "native", model_text(1)});
   const auto send_raw = [&](const std::string& bytes) {
     tcp::Socket s = tcp::connect_to("127.0.0.1", trainer.port(), Clock::now() + 1s);
     tcp::send_all(s, bytes, Clock::now() + 1s);

@@ -1,7 +1,7 @@
 // Sockets for the i-PI engines: UNIX sockets at /tmp/ipi_NAME and TCP
 // (loopback by default, TCP_NODELAY), reads with a time limit, whole-message
-// writes. Thin RAII wrappers over POSIX; errors are EngineError naming the
-// address and the system's reason.
+// writes. Built on the shared POSIX layer (io/socket.hpp); errors are
+// EngineError naming the address and the system's reason.
 #pragma once
 
 #include <chrono>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "slhmc/core/unique_fd.hpp"
 #include "slhmc/engines/ipi_message.hpp"
+#include "slhmc/io/socket.hpp"
 
 namespace slhmc::ipi {
 
@@ -28,13 +28,13 @@ struct SocketAddress {
 };
 
 // A file descriptor closed on destruction.
-using Fd = UniqueFd;
+using Fd = net::Socket;
 
-using Clock = std::chrono::steady_clock;
+using Clock = net::Clock;
 
 // Called while waiting (about every 100 ms); throws to abort the wait, e.g.
 // when a launched client process has died.
-using WaitCheck = std::function<void()>;
+using WaitCheck = net::WaitCheck;
 
 // A listening socket. For UNIX sockets a stale file is removed only if nobody
 // listens on it; the file is removed again on destruction.

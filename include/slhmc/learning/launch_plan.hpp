@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "slhmc/io/config.hpp"
-#include "slhmc/learning/trainer_config.hpp"
+#include "slhmc/learning/trainer/trainer_config.hpp"
 
 namespace slhmc::learning {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "slhmc/io/config.hpp"
-#include "slhmc/learning/learning_surrogate.hpp"
+#include "slhmc/learning/walker/learning_surrogate.hpp"
 #include "slhmc/train/train_config.hpp"
 
 namespace slhmc::learning {

@@ -11,8 +11,9 @@
 //
 // Samples are identified by (walker id, sequence number): a trainer counts each
 // exactly once whatever a transport repeats after a reconnect or a restart.
-// A model travels as the text of a native model file (checksummed); a walker
-// loads it only after verifying the checksum, the species and the cutoff.
+// A model travels as format-tagged bytes (the content of one model file of a
+// registered format, nnp/model_loader.hpp); a walker loads it only after its
+// format verified it (checksums) and its species and cutoff match.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,8 @@ struct Sample {
 
 struct PublishedModel {
   long long version = 0;
-  std::string text;            // the native model file's content (see native-model-format.md)
+  std::string format;          // a registered model format that travels as bytes ("native", ...)
+  std::string bytes;           // the model file's content
 };
 
 // Walker side.

@@ -71,9 +71,18 @@ std::unique_ptr<Model> load(const ModelSpec& spec) {
   return make_native_model(std::move(model), spec.path);
 }
 
+ModelDescription describe(const std::string& bytes, const std::string& source) {
+  const NativeModel model = parse_native_model(bytes, source);
+  return {model.metadata.model_version, model.metadata.species, model.metadata.cutoff_angstrom, model.metadata.extra};
+}
+
+std::unique_ptr<Model> load_bytes(const std::string& bytes, const std::string& source) {
+  return make_native_model(parse_native_model(bytes, source), source);
+}
+
 const ModelFormatRegistration reg("native",
                                   "slhmc native model file (slhmc-nnp: metadata, per-species aenet networks, checksum)",
-                                  &looks_like_native_model, &load);
+                                  &looks_like_native_model, &load, ModelBytesSupport{".nnp", &describe, &load_bytes});
 
 }  // namespace
 
