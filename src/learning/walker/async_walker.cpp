@@ -141,22 +141,40 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   bootstrap_sink->flush();
 }
 
-void AsyncWalker::send_new_samples(const sampling::SlhmcRun& run) {
+void AsyncWalker::Collector::push(const sampling::Sample& sample) {
+  // The fields a transport carries; the move stays an info key, as the log's record has it.
+  Sample s;
+  s.walker = walker_.options_.walker;
+  s.sequence = walker_.sequence_++;
+  s.trial = sample.trial;
+  s.accepted = sample.accepted;
+  s.model_version = sample.model_version;
+  s.frame = sample.frame;
+  s.frame.info["move"] = sample.move;
+  walker_.pending_.push_back(std::move(s));
+}
+
+void AsyncWalker::replay_log(const sampling::SlhmcRun& run) {
   const std::string path = (fs::path(dir_) / "samples.xyz").string();
   const std::int64_t end = run.samples_size();
-  if (end <= offset_) return;
+  if (end <= 0) return;
+  for (auto& s : as_samples(read_range(path, 0, end), path, options_.walker, sequence_)) {
+    ++sequence_;
+    pending_.push_back(std::move(s));
+  }
+}
+
+void AsyncWalker::send_new_samples(const sampling::SlhmcRun& run) {
+  if (pending_.empty()) return;
   EventSpan span(run.event_log(), "ship");
-  std::size_t count = 0;
-  for (const auto& s : as_samples(read_range(path, offset_, end), path, options_.walker, sequence_)) {
+  for (const auto& s : pending_) {
     sink_.push(s);
     last_sent_trial_ = std::max(last_sent_trial_, s.trial);
-    ++sequence_;
     ++sent_;
-    ++count;
   }
   sink_.flush();
-  offset_ = end;
-  span.set_detail("samples=" + std::to_string(count));
+  span.set_detail("samples=" + std::to_string(pending_.size()));
+  pending_.clear();
 }
 
 void AsyncWalker::swap_in(sampling::SlhmcRun& run, const PublishedModel& published, std::optional<std::uint64_t> round) {
@@ -259,7 +277,10 @@ void AsyncWalker::attach(sampling::SlhmcRun& run) {
   if (!bootstrap_problem_.empty() && on_message) on_message(bootstrap_problem_);
   run.set_surrogate(initial_->provider(), version_, initial_->model_file());
   run.set_phase(phase(run.state().trials));
-  // The initial configuration's sample (and, after a restart, whatever the log holds) goes first.
+  // The initial configuration's sample goes first: a new run hands it to a sink when the sink is
+  // added; a restarted run has none to hand, and its log is sent again instead.
+  run.add_sample_sink(collector_);
+  if (pending_.empty()) replay_log(run);
   send_new_samples(run);
   run.set_between_trials([this](sampling::SlhmcRun& r) {
     const std::uint64_t t = r.state().trials;

@@ -6,10 +6,13 @@
 // and swaps it in through SlhmcRun::set_surrogate (never inside a trajectory;
 // every trial records the version it used).
 //
-// Samples are the records of the run's own samples.xyz, numbered from 0 in
-// log order (0: the initial configuration), so a restarted walker sends the
-// same (walker, sequence) again for what it re-evaluates and the trainer counts
-// each once. A bootstrap from scratch (as in sync mode) is sent under the
+// Samples come through the door: the walker adds a sink to its SlhmcRun that
+// receives every labelled reference evaluation right after the durable log
+// (samples.xyz) has it, and forwards them to the transport every
+// `ship_interval_trials`. They are numbered from 0 in log order (0: the
+// initial configuration). The log is read back only after a restart, as the
+// exactly-once replay source: the restarted walker sends the same (walker,
+// sequence) again for what the log holds and the trainer counts each once. A bootstrap from scratch (as in sync mode) is sent under the
 // walker id "<walker>-bootstrap" and its model published as version 1 so the
 // trainer warm-starts from it.
 #pragma once
@@ -25,6 +28,7 @@
 #include "slhmc/learning/trainer/trainer_config.hpp"
 #include "slhmc/learning/transport.hpp"
 #include "slhmc/learning/model_lineage.hpp"
+#include "slhmc/sampling/sample_sink.hpp"
 
 namespace slhmc::learning {
 
@@ -70,6 +74,20 @@ class AsyncWalker {
   std::function<std::string()> trainer_failure;
 
  private:
+  // Collects what the run hands its sinks, numbered for the transport, until the next shipment.
+  class Collector final : public sampling::SampleSink {
+   public:
+    explicit Collector(AsyncWalker& walker) : walker_(walker) {}
+    void push(const sampling::Sample& sample) override;
+    // Shipping is the walker's between trials (every ship_interval_trials); until then the
+    // durable log before this sink holds the samples, so there is nothing to make durable here.
+    void flush() override {}
+
+   private:
+    AsyncWalker& walker_;
+  };
+  // After a restart: sends what the run's log holds (the trainer counts each sample once).
+  void replay_log(const sampling::SlhmcRun& run);
   void send_new_samples(const sampling::SlhmcRun& run);
   void poll(sampling::SlhmcRun& run);
   // Deterministic mode, after trial m*K: swap in the schedule's model, waiting if needed.
@@ -88,7 +106,8 @@ class AsyncWalker {
   long long version_ = 0;
   std::vector<std::string> species_;
   double cutoff_ = 0.0;
-  std::int64_t offset_ = 0;       // bytes of samples.xyz already sent
+  Collector collector_{*this};
+  std::vector<Sample> pending_;   // collected, not yet shipped
   std::uint64_t sequence_ = 0;    // next sample's number
   std::uint64_t last_poll_ = 0;   // trial of the last poll
   std::uint64_t last_sent_trial_ = 0;  // the newest trial of a sample sent
