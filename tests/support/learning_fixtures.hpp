@@ -30,6 +30,14 @@ inline std::unique_ptr<ForceProvider> stillinger_weber() {
   return make_provider(c.section("p"), ProviderContext{});
 }
 
+// The 8-atom diamond silicon cell (a = 5.431 Å) rattled by ±0.05 Å (seed 5): the learning tests' start.
+inline Frame rattled_silicon() {
+  Frame f = build_crystal("diamond", "Si", 5.431, {1, 1, 1});
+  Rng rng(5);
+  rattle(f, 0.05, rng);
+  return f;
+}
+
 // Diamond silicon cells (8 atoms, lattice constant 5.431 Å × (lo + width·u), u uniform) rattled by
 // ±rattle_A, with SW energies, forces and virials.
 inline std::vector<LabelledFrame> sw_silicon_frames(int count, unsigned seed, double lo, double width, double rattle_A) {

@@ -29,12 +29,7 @@ struct NoModels final : learning::ModelSource {
   std::optional<learning::PublishedModel> newer_than(long long, std::string*) override { return std::nullopt; }
 };
 
-Frame silicon() {
-  Frame f = build_crystal("diamond", "Si", 5.431, {1, 1, 1});
-  Rng rng(5);
-  rattle(f, 0.05, rng);
-  return f;
-}
+Frame silicon() { return test::rattled_silicon(); }
 
 learning::LearningOptions learning_options() {
   learning::LearningOptions o;

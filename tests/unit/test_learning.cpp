@@ -20,12 +20,7 @@ namespace {
 
 using test::stillinger_weber;
 
-Frame silicon() {
-  Frame f = build_crystal("diamond", "Si", 5.431, {1, 1, 1});
-  Rng rng(5);
-  rattle(f, 0.05, rng);
-  return f;
-}
+Frame silicon() { return test::rattled_silicon(); }
 
 learning::LearningOptions learning_options() {
   learning::LearningOptions o;
