@@ -57,7 +57,7 @@ TrialTable read_trials(const std::string& path) {
   for (std::size_t i = 0; i < t.trial.size(); ++i)
     for (const double count : {t.trial[i], t.model_version[i]})
       if (!(count >= 0 && count < 1e15 && count == std::floor(count)))
-        throw Error("'" + path + "', trial " + table.text(i, "trial") + ": trial and model_version must be whole numbers >= 0");
+        throw ParseError(path, table.line(i), "trial and model_version must be whole numbers >= 0");
   return t;
 }
 

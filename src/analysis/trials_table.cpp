@@ -63,7 +63,13 @@ TrialsTable TrialsTable::parse(const std::string& text, const std::string& sourc
   while (std::getline(in, line)) {
     ++number;
     std::vector<std::string> f = fields(line);
-    if (f.size() < t.columns_.size()) continue;
+    if (f.size() < t.columns_.size()) {
+      // Only the last line may be short, and only while it is still being written (no newline
+      // yet); a short line anywhere else is a damaged file.
+      if (in.eof()) break;
+      throw ParseError(source, number, "expected " + std::to_string(t.columns_.size()) +
+                                           " comma-separated fields, found " + std::to_string(f.size()));
+    }
     t.rows_.push_back(std::move(f));
     t.lines_.push_back(number);
   }

@@ -29,6 +29,14 @@ TEST(TrialsTable, WrittenLinesReadBackByColumnName) {
   EXPECT_EQ(t.texts("phase"), std::vector<std::string>{"learning"});
   EXPECT_EQ(t.csv_without(trials_timing_columns()).find("seconds_"), std::string::npos);
   EXPECT_THROW(t.text(0, "no_such_column"), Error);
+  EXPECT_EQ(t.line(0), 2u);
+  // A short line before the end is damage, not a line in flight: named with its line.
+  try {
+    TrialsTable::parse(trials_header() + "8,md,0,0.1\n" + trials_line(r), "mem");
+    ADD_FAILURE() << "a short line in the middle was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("mem:2"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TrialsTable, OlderFilesLackLaterColumns) {

@@ -38,17 +38,20 @@ std::string trials_line(const TrialRow& row);
 // The names of the columns that hold wall-clock times (they differ between identical runs).
 const std::vector<std::string>& trials_timing_columns();
 
-// The parsed table. Rows with fewer fields than the header (a line still being written) are
-// left out.
+// The parsed table. A last line without its newline and with fewer fields than the header (a
+// line still being written) is left out.
 class TrialsTable {
  public:
-  // Throws ParseError naming `source` if the first line is not a trials.csv header.
+  // Throws ParseError naming `source` and the line if the first line is not a trials.csv header
+  // or another line has fewer fields than the header.
   static TrialsTable parse(const std::string& text, const std::string& source);
   // Throws Error if the file cannot be read.
   static TrialsTable read(const std::string& path);
 
   std::size_t size() const { return rows_.size(); }
   bool has(const std::string& column) const { return index_.count(column) > 0; }
+  // The line of the file that holds row `row` (1: the header), for error messages.
+  std::size_t line(std::size_t row) const { return lines_.at(row); }
   const std::vector<std::string>& columns() const { return columns_; }
   // The field of row `row` in `column`; throws Error for a column the file does not have.
   const std::string& text(std::size_t row, const std::string& column) const;
