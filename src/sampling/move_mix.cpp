@@ -17,22 +17,27 @@ std::vector<MoveChoice> in_draw_order(std::vector<MoveChoice> choices) {
   return choices;
 }
 
+std::vector<MoveChoice> hmc_and_volume(double f, MoveMaker hmc, MoveMaker volume) {
+  std::vector<MoveChoice> choices;
+  // "volume if u < f", HMC otherwise.
+  if (f > 0) choices.push_back({"volume", f, std::move(volume)});
+  choices.push_back({"hmc", 1.0 - f, std::move(hmc)});
+  return choices;
+}
+
 std::vector<MoveChoice> read_move_mix(const Config& s) {
   const std::optional<Config> table = s.optional_section("moves");
   if (table && s.has("volume_move_fraction"))
     throw ConfigError(s.key_path("volume_move_fraction"), "give either this or [sampler.moves], not both");
-  std::vector<MoveChoice> choices;
   if (!table) {
     // Today's keys: HMC, plus volume moves with probability volume_move_fraction. The volume
     // options are read even for NVT, as they always were (a pressure there is not an error).
     const double f = s.get_double("volume_move_fraction", 0.0);
     if (!(f >= 0 && f <= 1)) throw ConfigError(s.key_path("volume_move_fraction"), "must be in [0, 1]");
     MoveMaker hmc = move_maker("hmc", s, s.path());
-    MoveMaker volume = move_maker("volume", s, s.path());
-    if (f > 0) choices.push_back({"volume", f, std::move(volume)});
-    choices.push_back({"hmc", 1.0 - f, std::move(hmc)});
-    return choices;
+    return hmc_and_volume(f, std::move(hmc), move_maker("volume", s, s.path()));
   }
+  std::vector<MoveChoice> choices;
   double total = 0;
   for (const std::string& name : table->keys()) {
     const double w = table->get_double(name);

@@ -22,12 +22,8 @@ void RunOptions::validate() const {
 
 std::vector<MoveChoice> RunOptions::move_choices() const {
   if (!moves.empty()) return moves;
-  std::vector<MoveChoice> c;
-  // "volume if u < f", HMC otherwise (move_mix.hpp).
-  if (volume_move_fraction > 0)
-    c.push_back({"volume", volume_move_fraction, [v = volume] { return std::make_unique<VolumeMove>(v); }});
-  c.push_back({"hmc", 1.0 - volume_move_fraction, [h = hmc] { return std::make_unique<HmcMove>(h); }});
-  return c;
+  return hmc_and_volume(volume_move_fraction, [h = hmc] { return std::make_unique<HmcMove>(h); },
+                        [v = volume] { return std::make_unique<VolumeMove>(v); });
 }
 
 SlhmcRun::SlhmcRun(const Frame& initial, ForceProvider& reference, ForceProvider& surrogate, RunOptions options,

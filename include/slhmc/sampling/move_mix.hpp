@@ -33,6 +33,10 @@ struct MoveChoice {
 // the registered ones.
 std::vector<MoveChoice> read_move_mix(const Config& sampler);
 
+// The mix of `volume_move_fraction = f`: "volume" with probability f (if f > 0), then "hmc"
+// with the rest; in draw order.
+std::vector<MoveChoice> hmc_and_volume(double f, MoveMaker hmc, MoveMaker volume);
+
 // Orders choices as the draw uses them (the rule above); probabilities must be ≥ 0.
 std::vector<MoveChoice> in_draw_order(std::vector<MoveChoice> choices);
 
