@@ -43,6 +43,21 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 collect "$work/npt" npt
 
 # 3. Deterministic asynchronous learning with a trainer thread (8 atoms).
+model_toml() {  # model_toml INIT_LINE: the small NNP of the walkers and the trainer
+  cat <<TOML
+[training.model]
+species = ["Si"]
+radial_cutoff = 4.0
+radial_order = 6
+angular_cutoff = 3.5
+angular_order = 3
+hidden = [6, 6]
+$1
+
+[training.optimizer]
+batch_size = 4
+TOML
+}
 walker_toml() {  # walker_toml TRANSPORT_TOML INIT_LINE
   cat <<TOML
 [system]
@@ -79,17 +94,7 @@ threads = 1
 [training.transport]
 $1
 
-[training.model]
-species = ["Si"]
-radial_cutoff = 4.0
-radial_order = 6
-angular_cutoff = 3.5
-angular_order = 3
-hidden = [6, 6]
-$2
-
-[training.optimizer]
-batch_size = 4
+$(model_toml "$2")
 TOML
 }
 mkdir -p "$work/det"
@@ -117,17 +122,7 @@ epochs = 5
 first_epochs = 20
 threads = 1
 
-[training.model]
-species = ["Si"]
-radial_cutoff = 4.0
-radial_order = 6
-angular_cutoff = 3.5
-angular_order = 3
-hidden = [6, 6]
-init = "init.nnp"
-
-[training.optimizer]
-batch_size = 4
+$(model_toml 'init = "init.nnp"')
 TOML
 cat > "$work/launch/launch.toml" <<TOML
 [launch]
