@@ -13,7 +13,7 @@ namespace slhmc::learning {
 namespace {
 
 constexpr const char* kShardTag = "slhmc-shard";
-const char* const kSampleKeys[] = {"walker", "sequence", "trial", "accepted", "model_version"};
+const char* const kSampleKeys[] = {"walker", "sequence", "trial", "accepted", "move", "model_version"};
 }  // namespace
 
 bool parse_count(const std::string& text, std::uint64_t& value) {
@@ -47,6 +47,7 @@ std::string format_samples(const std::vector<Sample>& samples) {
     lf.info["trial"] = std::to_string(s.trial);
     lf.info["accepted"] = s.accepted ? "1" : "0";
     lf.info["model_version"] = std::to_string(s.model_version);
+    if (!s.move.empty()) lf.info["move"] = s.move;  // bootstrap samples have none
     write_structure(out, lf, StructureFormat::extxyz, wo);
   }
   return out.str();
@@ -80,6 +81,10 @@ std::vector<Sample> parse_samples(const std::string& text, const std::string& so
     if (!parse_count(version, v) || v > static_cast<std::uint64_t>(INT64_MAX))
       throw ParseError(source, line, "model_version '" + version + "' is not a count");
     s.model_version = static_cast<long long>(v);
+    if (const auto it = f->info.find("move"); it != f->info.end()) {
+      s.move = it->second;
+      f->info.erase(it);
+    }
     if (!f->labels.energy || !f->labels.forces) throw ParseError(source, line, "sample without REF energy and forces");
     s.frame = std::move(*f);
     samples.push_back(std::move(s));

@@ -89,7 +89,7 @@ TEST(AsyncWalker, SendsEverySampleThroughTheDoorNotByReadingTheLogBack) {
     EXPECT_EQ(s.sequence, i);
     EXPECT_EQ(std::to_string(s.trial), logged[i].info.at("trial"));
     EXPECT_EQ(s.accepted ? "T" : "F", logged[i].info.at("accepted"));
-    EXPECT_EQ(s.frame.info.at("move"), logged[i].info.at("move"));
+    EXPECT_EQ(s.move, logged[i].info.at("move"));
     EXPECT_EQ(s.frame.frame.positions, logged[i].frame.positions) << i;
     EXPECT_EQ(*s.frame.labels.energy, *logged[i].labels.energy) << i;
     EXPECT_EQ(*s.frame.labels.forces, *logged[i].labels.forces) << i;

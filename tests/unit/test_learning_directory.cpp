@@ -94,7 +94,8 @@ std::string model_text(long long version, const std::string& scratch_dir) {
 }
 
 TEST(SampleFormat, ShardRoundTripsAndRefusesDamage) {
-  const std::vector<Sample> samples{make_sample("w-1", 0), make_sample("w-1", 1)};
+  std::vector<Sample> samples{make_sample("w-1", 0), make_sample("w-1", 1)};
+  samples[1].move = "volume";  // the move travels; a sample without one (bootstrap) has no key
   const std::string text = format_shard(samples);
   const auto back = parse_shard(text, "shard");
   ASSERT_EQ(back.size(), 2u);
@@ -107,6 +108,10 @@ TEST(SampleFormat, ShardRoundTripsAndRefusesDamage) {
   EXPECT_DOUBLE_EQ(*back[1].frame.labels.energy, *samples[1].frame.labels.energy);
   EXPECT_EQ(back[0].frame.frame.positions[3][0], samples[0].frame.frame.positions[3][0]);
   EXPECT_TRUE(back[0].frame.info.empty());  // the sample keys are fields, not info
+  EXPECT_TRUE(back[1].frame.info.empty());
+  EXPECT_EQ(back[0].move, "");
+  EXPECT_EQ(back[1].move, "volume");
+  EXPECT_EQ(format_shard(back), text);  // one codec: what it reads, it writes back byte for byte
 
   // Cut anywhere: no checksum line, refused.
   for (const std::size_t cut : {text.size() / 3, text.size() - 5, text.size() - 1})

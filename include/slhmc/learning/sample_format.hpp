@@ -1,5 +1,5 @@
 // Samples as text: extended XYZ frames with REF_* labels and the info keys
-// walker, sequence, trial, accepted and model_version, so that a sample shard
+// walker, sequence, trial, accepted, move (when known) and model_version, so that a sample shard
 // or a trainer's sample store is also an ordinary training file (slhmc train,
 // ASE). A shard ends with one checksum line over everything before it:
 //

@@ -23,17 +23,15 @@
 #include <vector>
 
 #include "slhmc/core/frame.hpp"
+#include "slhmc/sampling/sample_sink.hpp"
 
 namespace slhmc::learning {
 
-struct Sample {
-  std::string walker;          // walker id: letters, digits, '-', '_' (names files and messages)
-  std::uint64_t sequence = 0;  // 0, 1, 2, ... per walker, without gaps
-  std::uint64_t trial = 0;     // the walker's trial that evaluated it (0: initial / bootstrap)
-  bool accepted = false;
-  long long model_version = 0; // the surrogate that proposed it
-  LabelledFrame frame;         // positions, cell, REF energy, forces, virial
-};
+// A sample and the door it leaves a walker by are the sampler's own (sampling/sample_sink.hpp):
+// SlhmcRun numbers its samples by trial; a walker renumbers them 0, 1, 2, ... without gaps
+// before a transport carries them, and a trainer identifies each by (walker, sequence).
+using Sample = sampling::Sample;
+using SampleSink = sampling::SampleSink;
 
 struct PublishedModel {
   long long version = 0;
@@ -41,15 +39,7 @@ struct PublishedModel {
   std::string bytes;           // the model file's content
 };
 
-// Walker side.
-class SampleSink {
- public:
-  virtual ~SampleSink() = default;
-  // Queues a sample; it is durable (or delivered) once flush() returns.
-  virtual void push(const Sample& sample) = 0;
-  virtual void flush() = 0;
-};
-
+// Walker side (and SampleSink above).
 class ModelSource {
  public:
   virtual ~ModelSource() = default;

@@ -16,7 +16,8 @@ namespace slhmc::sampling {
 
 struct Sample {
   std::string walker;          // walker id (letters, digits, '-', '_')
-  std::uint64_t sequence = 0;  // per walker, increasing: the trial number (0: the initial evaluation)
+  std::uint64_t sequence = 0;  // per walker, increasing: SlhmcRun gives the trial number (0: the initial
+                               // evaluation); a walker renumbers 0, 1, 2, ... without gaps for a trainer
   std::uint64_t trial = 0;     // the trial that evaluated it (0: initial)
   bool accepted = false;
   std::string move;            // "initial", "md", "volume", ...

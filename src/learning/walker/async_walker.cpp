@@ -59,6 +59,7 @@ std::vector<Sample> as_samples(const std::string& text, const std::string& sourc
     }
     const std::string accepted = take("accepted");
     s.accepted = accepted == "T" || accepted == "1" || accepted == "True";
+    s.move = take("move");
     s.frame = std::move(*f);
     out.push_back(std::move(s));
   }
@@ -141,16 +142,11 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   bootstrap_sink->flush();
 }
 
-void AsyncWalker::Collector::push(const sampling::Sample& sample) {
-  // The fields a transport carries; the move stays an info key, as the log's record has it.
-  Sample s;
+void AsyncWalker::Collector::push(const Sample& sample) {
+  // The same sample under the walker's id and its gap-free number.
+  Sample s = sample;
   s.walker = walker_.options_.walker;
   s.sequence = walker_.sequence_++;
-  s.trial = sample.trial;
-  s.accepted = sample.accepted;
-  s.model_version = sample.model_version;
-  s.frame = sample.frame;
-  s.frame.info["move"] = sample.move;
   walker_.pending_.push_back(std::move(s));
 }
 

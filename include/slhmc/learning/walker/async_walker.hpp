@@ -75,10 +75,10 @@ class AsyncWalker {
 
  private:
   // Collects what the run hands its sinks, numbered for the transport, until the next shipment.
-  class Collector final : public sampling::SampleSink {
+  class Collector final : public SampleSink {
    public:
     explicit Collector(AsyncWalker& walker) : walker_(walker) {}
-    void push(const sampling::Sample& sample) override;
+    void push(const Sample& sample) override;
     // Shipping is the walker's between trials (every ship_interval_trials); until then the
     // durable log before this sink holds the samples, so there is nothing to make durable here.
     void flush() override {}
