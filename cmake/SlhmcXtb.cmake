@@ -2,7 +2,7 @@
 # reference engine. Optional: without it the provider is a stub whose factory
 # says how to build it in; scripts/setup.sh installs it, so CI always has it.
 find_package(PkgConfig QUIET)
-if(PkgConfig_FOUND AND NOT SLHMC_FUZZ)
+if(PkgConfig_FOUND)
   pkg_check_modules(XTB QUIET IMPORTED_TARGET xtb)
 endif()
 if(XTB_FOUND)

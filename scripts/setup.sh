@@ -4,7 +4,7 @@
 # Idempotent: packages already present are skipped quickly.
 set -euo pipefail
 
-build_packages=(build-essential cmake pkg-config git libxtb-dev xtb
+build_packages=(build-essential cmake ninja-build pkg-config git libxtb-dev xtb
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   lammps-data)  # the potential files (Si.sw, ...) the examples and the main job use
