@@ -5,7 +5,6 @@
 // `slhmc report` with the logs of two walkers and a trainer.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -210,11 +209,10 @@ TEST(TimelineSvg, OneLanePerActorTrainerLastAndTinyEventsMerged) {
   events.push_back(ev(1000, 1100, "walker-10", "trajectory"));
   events.push_back(ev(1010, 1020, "trainer", "train", "version=2"));
   events.push_back(ev(1900, 2000, "trainer", "train", "version=3"));
-  const auto t0 = std::chrono::steady_clock::now();
+  // No wall-clock limit here (performance goals live in bench/; a sanitizer build is 5-10x
+  // slower): the five bars below are what shows that 10^5 tiny events were merged per pixel.
   const std::string svg = analysis::render_timeline_svg(events, options);
   const TelemetryReport r = analyse_telemetry(events, {});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(seconds, 1.0);
   EXPECT_EQ(r.walkers.size(), 2u);
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_EQ(count(svg, "class=\"lane\""), 3u);
