@@ -63,6 +63,18 @@ TEST(Config, SyntaxErrorNamesLine) {
   }
 }
 
+TEST(Config, BadTableHeaderIsAParseErrorInEveryBuild) {
+  // Found by fuzzing: toml++ asserted on this header (aborting a debug or sanitizer build)
+  // before reporting it; it must be an error naming the line.
+  try {
+    Config::parse("[system]\nfile = \"si.xyz\"\n\n[/ystem]\nfile = 1\n", "bad.toml");
+    FAIL();
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.line(), 4u);
+    EXPECT_NE(std::string(e.what()).find("saw '/'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Config, NonAsciiIsRefusedWithLine) {
   // toml++ 3.3.0 has undefined behaviour on non-ASCII whitespace tests; we refuse such text up front.
   try {
