@@ -37,10 +37,10 @@ count build/ctest.log
 
 # One clang build serves the sanitizer and the fuzz stages (scripts/sanitize-build.sh).
 if [[ -z "${SLHMC_SKIP_SANITIZE:-}${SLHMC_SKIP_FUZZ:-}" ]]; then
-  stage "sanitizer build (clang -O0, address + undefined behaviour, fuzz targets)"
+  stage "sanitizer build (clang, address + undefined behaviour, fuzz targets)"
   bash scripts/sanitize-build.sh
 elif [[ -z "${SLHMC_SKIP_SANITIZE:-}" ]]; then
-  stage "sanitizer build (clang -O0, address + undefined behaviour)"
+  stage "sanitizer build (clang, address + undefined behaviour)"
   bash scripts/sanitize-build.sh tests
 fi
 
