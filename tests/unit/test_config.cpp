@@ -53,36 +53,36 @@ TEST(Config, OverridesFromCommandLine) {
   EXPECT_THROW(c.apply_override("nonsense"), ConfigError);
 }
 
-TEST(Config, SyntaxErrorNamesLine) {
+namespace {
+// The ParseError that parsing `text` throws (a test failure, and a line-0 error, if none).
+ParseError parse_error_of(const std::string& text, const std::string& source) {
   try {
-    Config::parse("[md]\nsteps = = 3\n", "bad.toml");
-    FAIL();
+    Config::parse(text, source);
   } catch (const ParseError& e) {
-    EXPECT_EQ(e.line(), 2u);
-    EXPECT_NE(std::string(e.what()).find("bad.toml:2"), std::string::npos);
+    return e;
   }
+  ADD_FAILURE() << "'" << text << "' parsed without a ParseError";
+  return ParseError(source, 0, "no error");
+}
+}  // namespace
+
+TEST(Config, SyntaxErrorNamesLine) {
+  const ParseError e = parse_error_of("[md]\nsteps = = 3\n", "bad.toml");
+  EXPECT_EQ(e.line(), 2u);
+  EXPECT_NE(std::string(e.what()).find("bad.toml:2"), std::string::npos);
 }
 
 TEST(Config, BadTableHeaderIsAParseErrorInEveryBuild) {
   // Found by fuzzing: toml++ asserted on this header (aborting a debug or sanitizer build)
   // before reporting it; it must be an error naming the line.
-  try {
-    Config::parse("[system]\nfile = \"si.xyz\"\n\n[/ystem]\nfile = 1\n", "bad.toml");
-    FAIL();
-  } catch (const ParseError& e) {
-    EXPECT_EQ(e.line(), 4u);
-    EXPECT_NE(std::string(e.what()).find("saw '/'"), std::string::npos) << e.what();
-  }
+  const ParseError e = parse_error_of("[system]\nfile = \"si.xyz\"\n\n[/ystem]\nfile = 1\n", "bad.toml");
+  EXPECT_EQ(e.line(), 4u);
+  EXPECT_NE(std::string(e.what()).find("saw '/'"), std::string::npos) << e.what();
 }
 
 TEST(Config, NonAsciiIsRefusedWithLine) {
   // toml++ 3.3.0 has undefined behaviour on non-ASCII whitespace tests; we refuse such text up front.
-  try {
-    Config::parse("[md]\nsteps = 1\nname = \"caf\xc3\xa9\"\n", "u.toml");
-    FAIL();
-  } catch (const ParseError& e) {
-    EXPECT_EQ(e.line(), 3u);
-  }
+  EXPECT_EQ(parse_error_of("[md]\nsteps = 1\nname = \"caf\xc3\xa9\"\n", "u.toml").line(), 3u);
   Config c;
   EXPECT_THROW(c.apply_override("md.name=\xc3\xa9"), ParseError);
 }
