@@ -1,6 +1,8 @@
-// The sample codec of samples.xyz and the durable sample log.
+// The sample codec of samples.xyz (writer and reader) and the durable sample log.
 #include <sstream>
+#include <stdexcept>
 
+#include "slhmc/core/error.hpp"
 #include "slhmc/io/structure_io.hpp"
 #include "slhmc/sampling/sample_sink.hpp"
 
@@ -30,6 +32,36 @@ std::string sample_record(const Sample& sample) {
   lf.info["move"] = sample.move;
   lf.info["model_version"] = std::to_string(sample.model_version);
   return reference_extxyz(lf);
+}
+
+std::vector<Sample> parse_sample_records(const std::string& text, const std::string& source) {
+  std::istringstream in(text);
+  ReadOptions ro;
+  ro.format = StructureFormat::extxyz;
+  StructureReader reader(in, source, ro);
+  std::vector<Sample> out;
+  while (auto f = reader.next()) {
+    Sample s;
+    auto take = [&](const char* key) {
+      const auto it = f->info.find(key);
+      std::string v = it == f->info.end() ? "" : it->second;
+      if (it != f->info.end()) f->info.erase(it);
+      return v;
+    };
+    try {
+      const std::string trial = take("trial"), version = take("model_version");
+      s.trial = trial.empty() ? 0 : std::stoull(trial);
+      s.model_version = version.empty() ? 0 : std::stoll(version);
+    } catch (const std::logic_error&) {
+      throw ParseError(source, reader.frame_line(), "bad trial or model_version");
+    }
+    const std::string accepted = take("accepted");
+    s.accepted = accepted == "T" || accepted == "1" || accepted == "True";
+    s.move = take("move");
+    s.frame = std::move(*f);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 SampleLog::SampleLog(const std::string& path, std::int64_t truncate_to) : file_(path, truncate_to) {}

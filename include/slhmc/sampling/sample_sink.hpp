@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "slhmc/core/frame.hpp"
 #include "slhmc/forces/force_provider.hpp"
@@ -44,6 +45,11 @@ std::string reference_extxyz(const LabelledFrame& frame);
 // The extxyz record of a sample in samples.xyz: REF_energy/REF_forces/REF_virials and the info
 // keys trial, accepted (T/F), move and model_version (the walker and sequence are not written).
 std::string sample_record(const Sample& sample);
+// sample_record's reader: the records of extxyz text as samples (walker "", sequence 0). Keys a
+// record lacks (a bootstrap frame has none) leave the field at its default; accepted is true
+// for T, 1 or True. Throws ParseError(source, line, ...) for a trial or model_version that is
+// not a number.
+std::vector<Sample> parse_sample_records(const std::string& text, const std::string& source);
 
 // The durable log samples.xyz: push appends the record, flush syncs it to disk.
 class SampleLog final : public SampleSink {

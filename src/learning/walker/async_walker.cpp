@@ -5,12 +5,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/io/durable_file.hpp"
-#include "slhmc/io/structure_io.hpp"
 #include "slhmc/learning/model_lineage.hpp"
 #include "slhmc/learning/sample_format.hpp"
 #include "slhmc/nnp/nnp_provider.hpp"
@@ -31,37 +29,13 @@ std::string read_range(const std::string& path, std::int64_t from, std::int64_t 
   return bytes;
 }
 
-// The frames of extxyz text as samples of `walker` numbered from `sequence`; the run's info keys
-// trial, accepted (T/F) and model_version become the sample's fields.
+// The records of samples.xyz (or bootstrap.xyz) as samples of `walker` numbered from `sequence`.
 std::vector<Sample> as_samples(const std::string& text, const std::string& source, const std::string& walker,
                                std::uint64_t sequence) {
-  std::istringstream in(text);
-  ReadOptions ro;
-  ro.format = StructureFormat::extxyz;
-  StructureReader reader(in, source, ro);
-  std::vector<Sample> out;
-  while (auto f = reader.next()) {
-    Sample s;
+  std::vector<Sample> out = sampling::parse_sample_records(text, source);
+  for (Sample& s : out) {
     s.walker = walker;
     s.sequence = sequence++;
-    auto take = [&](const char* key) {
-      const auto it = f->info.find(key);
-      std::string v = it == f->info.end() ? "" : it->second;
-      if (it != f->info.end()) f->info.erase(it);
-      return v;
-    };
-    try {
-      const std::string trial = take("trial"), version = take("model_version");
-      s.trial = trial.empty() ? 0 : std::stoull(trial);
-      s.model_version = version.empty() ? 0 : std::stoll(version);
-    } catch (const std::logic_error&) {
-      throw ParseError(source, reader.frame_line(), "bad trial or model_version");
-    }
-    const std::string accepted = take("accepted");
-    s.accepted = accepted == "T" || accepted == "1" || accepted == "True";
-    s.move = take("move");
-    s.frame = std::move(*f);
-    out.push_back(std::move(s));
   }
   return out;
 }
