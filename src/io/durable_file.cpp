@@ -143,6 +143,17 @@ std::optional<std::string> read_whole_file(const std::string& path) {
   return s.str();
 }
 
+std::string read_file_prefix(const std::string& path, std::int64_t size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path + "'");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.gcount() != static_cast<std::streamsize>(bytes.size()))
+    throw Error("'" + path + "' is shorter (" + std::to_string(in.gcount()) + " bytes) than its log size (" +
+                std::to_string(size) + ")");
+  return bytes;
+}
+
 std::uint64_t fnv1a64(const std::string& bytes) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : bytes) {

@@ -75,6 +75,14 @@ std::string bad_frame_reason(const LabelledFrame& frame, const std::vector<int>&
   return "";
 }
 
+void TrainingSet::drop_front(std::size_t count) {
+  count = std::min(count, frames.size());
+  const auto n = static_cast<std::ptrdiff_t>(count);
+  frames.erase(frames.begin(), frames.begin() + n);
+  weights.erase(weights.begin(), weights.begin() + n);
+  origins.erase(origins.begin(), origins.begin() + n);
+}
+
 void TrainingSet::add(LabelledFrame frame, double weight, std::string origin, const std::vector<int>& allowed) {
   frame.frame.validate();
   const std::string reason = bad_frame_reason(frame, allowed);

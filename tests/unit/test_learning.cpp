@@ -9,6 +9,8 @@
 #include "slhmc/core/lattice_builder.hpp"
 #include "slhmc/core/rng.hpp"
 #include "slhmc/forces/registry.hpp"
+#include "slhmc/io/structure_io.hpp"
+#include "slhmc/train/training_set.hpp"
 #include "slhmc/learning/walker/learning_surrogate.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "learning_fixtures.hpp"
@@ -50,11 +52,12 @@ sampling::RunOptions run_options(std::uint64_t trials) {
   return o;
 }
 
-void run_trials(const std::string& dir, std::uint64_t trials, bool restart) {
+void run_trials(const std::string& dir, std::uint64_t trials, bool restart,
+                const learning::LearningOptions& options = learning_options()) {
   auto reference = stillinger_weber();
   std::unique_ptr<learning::LearningSurrogate> learner =
-      restart ? learning::LearningSurrogate::resume(learning_options(), dir)
-              : learning::LearningSurrogate::start(learning_options(), dir, silicon(), *reference);
+      restart ? learning::LearningSurrogate::resume(options, dir)
+              : learning::LearningSurrogate::start(options, dir, silicon(), *reference);
   sampling::RunOptions o = run_options(trials);
   o.model_version = learner->version();
   std::unique_ptr<sampling::SlhmcRun> run =
@@ -112,5 +115,48 @@ TEST(LearningSurrogate, RestartTrainsTheSameModelsAndContinuesExactly) {
       return out;
     };
     EXPECT_EQ(strip(test::read_text(tmp.file("straight") + name)), strip(test::read_text(tmp.file("split") + name))) << name;
+  }
+}
+
+namespace {
+
+// The digest of what a round after trial `through` should train on, from the run's logs: the
+// bootstrap frames, then the chain's samples of trials <= `through`, the newest `max_samples`.
+std::string expected_digest(const std::string& dir, std::uint64_t through, std::size_t max_samples) {
+  train::TrainingSet set;
+  for (auto& f : read_structures(dir + "/bootstrap.xyz")) set.add(std::move(f), 1.0, "bootstrap");
+  for (auto& s : sampling::parse_sample_records(test::read_text(dir + "/samples.xyz"), "samples.xyz"))
+    if (s.trial <= through) set.add(std::move(s.frame), 1.0, "samples");
+  if (max_samples > 0 && set.size() > max_samples) set.drop_front(set.size() - max_samples);
+  return train::training_set_digest(set);
+}
+
+std::string digest_of_model(const std::string& path) {
+  const std::string text = test::read_text(path);
+  const auto at = text.find("training_data_digest");
+  if (at == std::string::npos) return "";
+  const auto start = text.find("fnv1a64:", at);
+  return text.substr(start, text.find_first_of(" \n", start) - start);
+}
+
+}  // namespace
+
+// Each round trains on exactly what the run logged up to its trial (the samples reach the learner
+// through the run's sink, and a restart replays the log once), and max_samples keeps the newest.
+TEST(LearningSurrogate, EachRoundTrainsOnTheLoggedSamplesUpToItsTrial) {
+  REQUIRE_SW();
+  test::TempDir tmp;
+  learning::LearningOptions all = learning_options();
+  run_trials(tmp.file("all"), 24, false, all);
+  learning::LearningOptions newest = learning_options();
+  newest.max_samples = 12;
+  run_trials(tmp.file("newest"), 10, false, newest);
+  run_trials(tmp.file("newest"), 24, true, newest);
+  for (const std::uint64_t through : {8, 16, 24}) {
+    const std::string model = "/models/model-v" + std::to_string(through / 8 + 1) + ".nnp";
+    EXPECT_EQ(digest_of_model(tmp.file("all") + model), expected_digest(tmp.file("all"), through, 0)) << model;
+    EXPECT_EQ(digest_of_model(tmp.file("newest") + model), expected_digest(tmp.file("newest"), through, 12)) << model;
+    // The window is not everything: the two sets differ.
+    EXPECT_NE(expected_digest(tmp.file("newest"), through, 12), expected_digest(tmp.file("newest"), through, 0));
   }
 }

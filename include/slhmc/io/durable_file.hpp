@@ -49,6 +49,10 @@ class AppendOnlyFile {
 // written atomically, which are complete whenever they can be opened.
 std::optional<std::string> read_whole_file(const std::string& path);
 
+// The first `size` bytes of an append-only log (what a checkpoint counts; bytes after it may be a
+// torn record). Throws Error if the file cannot be read or is shorter.
+std::string read_file_prefix(const std::string& path, std::int64_t size);
+
 // 64-bit FNV-1a of a byte string: the checksum of checkpoints and model files.
 std::uint64_t fnv1a64(const std::string& bytes);
 // A 64-bit value as 16 lower-case hex digits (how checksums are written).

@@ -49,6 +49,8 @@ struct TrainingSet {
   std::size_t size() const { return frames.size(); }
   // Appends a frame after the same checks as loading (throws Error naming `origin` if bad).
   void add(LabelledFrame frame, double weight, std::string origin, const std::vector<int>& species = {});
+  // Forgets the first `count` frames (a window of the newest samples; FeatureCache::drop_front alike).
+  void drop_front(std::size_t count);
   // Sorted atomic numbers present in the set.
   std::vector<int> species() const;
   std::size_t num_atoms() const;

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "slhmc/core/error.hpp"
@@ -18,16 +17,6 @@ namespace slhmc::learning {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_range(const std::string& path, std::int64_t from, std::int64_t to) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path + "'");
-  in.seekg(from);
-  std::string bytes(static_cast<std::size_t>(to - from), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.gcount() != static_cast<std::streamsize>(bytes.size())) throw Error("'" + path + "' is shorter than its log size");
-  return bytes;
-}
 
 // The records of samples.xyz (or bootstrap.xyz) as samples of `walker` numbered from `sequence`.
 std::vector<Sample> as_samples(const std::string& text, const std::string& source, const std::string& walker,
@@ -111,7 +100,7 @@ AsyncWalker::AsyncWalker(AsyncWalkerOptions options, std::string run_dir, std::u
   if (!published && options_.retrain_interval > 0)
     throw Error("deterministic mode: another walker published its bootstrap model first; several walkers in "
                 "deterministic mode need one shared [training.model] init model");
-  const std::string text = read_range(boot.string(), 0, static_cast<std::int64_t>(fs::file_size(boot)));
+  const std::string text = read_file_prefix(boot.string(), static_cast<std::int64_t>(fs::file_size(boot)));
   for (const auto& s : as_samples(text, boot.string(), options_.walker + "-bootstrap", 0)) bootstrap_sink->push(s);
   bootstrap_sink->flush();
 }
@@ -128,7 +117,7 @@ void AsyncWalker::replay_log(const sampling::SlhmcRun& run) {
   const std::string path = (fs::path(dir_) / "samples.xyz").string();
   const std::int64_t end = run.samples_size();
   if (end <= 0) return;
-  for (auto& s : as_samples(read_range(path, 0, end), path, options_.walker, sequence_)) {
+  for (auto& s : as_samples(read_file_prefix(path, end), path, options_.walker, sequence_)) {
     ++sequence_;
     pending_.push_back(std::move(s));
   }

@@ -36,6 +36,7 @@ LabelledFrame labelled(const State& s) {
   return lf;
 }
 
+// The frames of an extxyz file of this run (bootstrap.xyz), each once, as training data.
 void add_file(train::TrainingSet& set, const std::string& path) {
   if (!fs::exists(path)) return;
   ReadOptions ro;
@@ -45,6 +46,10 @@ void add_file(train::TrainingSet& set, const std::string& path) {
     const std::string origin = path + ":" + std::to_string(reader.frame_line());
     set.add(std::move(*f), 1.0, origin);
   }
+}
+
+std::string sample_origin(const std::string& dir, const sampling::Sample& s) {
+  return (fs::path(dir) / "samples.xyz").string() + " (trial " + std::to_string(s.trial) + ")";
 }
 
 std::string rmse_line(const train::TrainResult& r) {
@@ -126,13 +131,13 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::start(const LearningOption
   wo.reference_keys = true;
   write_structures((fs::path(run_dir) / "bootstrap.xyz").string(), frames, StructureFormat::extxyz, wo);
   s->bootstrap_evaluations_ = frames.size();
-  train::TrainingSet data;
-  for (auto& f : frames) data.add(std::move(f), 1.0, "bootstrap");
+  const std::string boot = (fs::path(run_dir) / "bootstrap.xyz").string();
+  for (std::size_t i = 0; i < frames.size(); ++i) s->data_.add(std::move(frames[i]), 1.0, boot + " (frame " + std::to_string(i) + ")");
   train::TrainOptions o = options.train;
   o.epochs = options.first_epochs;
   o.seed = options.seed;
   o.device = "cpu";
-  const RoundOutput out = run_training_round(ModelLineage(run_dir), {0, "", &options.spec, {}}, data, o);
+  const RoundOutput out = run_training_round(ModelLineage(run_dir), {0, "", &options.spec, {}}, s->data_, o);
   const train::TrainResult& r = out.result;
   s->load(out.version, out.entry);
   s->training_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -148,8 +153,10 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::resume(const LearningOptio
   if (cp.model_file.empty())
     throw Error("run directory '" + run_dir + "': its checkpoint names no learned model (was it run without [training]?)");
   s->load(cp.model_version, cp.model_file);
-  if (const auto boot = fs::path(run_dir) / "bootstrap.xyz"; fs::exists(boot))
-    s->bootstrap_evaluations_ = read_structures(boot.string()).size();
+  // The bootstrap frames first; the chain's samples follow when the run is attached (its log,
+  // up to what the checkpoint covers).
+  add_file(s->data_, (fs::path(run_dir) / "bootstrap.xyz").string());
+  s->bootstrap_evaluations_ = s->data_.size();
   // Rows of rounds the checkpoint covers; later ones will be trained again.
   if (std::ifstream in((fs::path(run_dir) / "learning.csv").string()); in) {
     std::string line;
@@ -168,8 +175,21 @@ std::string LearningSurrogate::phase(std::uint64_t trial) const {
   return options_.production_after > 0 && trial >= options_.production_after ? "production" : "learning";
 }
 
+void LearningSurrogate::Collector::push(const sampling::Sample& sample) {
+  learner_.data_.add(sample.frame, 1.0, sample_origin(learner_.dir_, sample));
+  ++learner_.collected_;
+}
+
 void LearningSurrogate::attach(sampling::SlhmcRun& run) {
   run.set_surrogate(*provider_, version_, model_file_);
+  // A new run hands the sink its initial evaluation now; a restarted one has nothing to hand, and
+  // its log up to the checkpoint is read back instead (once: the replay source of a restart).
+  run.add_sample_sink(collector_);
+  if (collected_ == 0 && run.samples_size() > 0) {
+    const std::string path = (fs::path(dir_) / "samples.xyz").string();
+    for (const sampling::Sample& s : sampling::parse_sample_records(read_file_prefix(path, run.samples_size()), path))
+      data_.add(s.frame, 1.0, sample_origin(dir_, s));
+  }
   run.set_phase(phase(run.state().trials));
   run.set_between_trials([this](sampling::SlhmcRun& r) {
     const std::uint64_t t = r.state().trials;
@@ -185,16 +205,10 @@ void LearningSurrogate::attach(sampling::SlhmcRun& run) {
 
 void LearningSurrogate::retrain(const sampling::SlhmcRun& run) {
   const auto t0 = std::chrono::steady_clock::now();
-  train::TrainingSet data;
-  add_file(data, (fs::path(dir_) / "bootstrap.xyz").string());
-  add_file(data, (fs::path(dir_) / "samples.xyz").string());
-  if (options_.max_samples > 0 && data.size() > options_.max_samples) {
-    const std::size_t drop = data.size() - options_.max_samples;
-    cache_.drop_front(drop - dropped_);
-    dropped_ = drop;
-    data.frames.erase(data.frames.begin(), data.frames.begin() + static_cast<std::ptrdiff_t>(drop));
-    data.weights.erase(data.weights.begin(), data.weights.begin() + static_cast<std::ptrdiff_t>(drop));
-    data.origins.erase(data.origins.begin(), data.origins.begin() + static_cast<std::ptrdiff_t>(drop));
+  if (options_.max_samples > 0 && data_.size() > options_.max_samples) {
+    const std::size_t drop = data_.size() - options_.max_samples;
+    cache_.drop_front(drop);
+    data_.drop_front(drop);
   }
   train::TrainOptions o = options_.train;
   o.epochs = options_.epochs;
@@ -202,7 +216,7 @@ void LearningSurrogate::retrain(const sampling::SlhmcRun& run) {
   o.device = "cpu";  // deterministic: a restart must train the very same model
   o.feature_cache = &cache_;
   const RoundInput in{version_, model_file_, nullptr, {{"run.trial", std::to_string(run.state().trials)}}};
-  const RoundOutput out = run_training_round(ModelLineage(dir_), in, data, o);
+  const RoundOutput out = run_training_round(ModelLineage(dir_), in, data_, o);
   const train::TrainResult& r = out.result;
   const long long next = out.version;
   load(next, out.entry);

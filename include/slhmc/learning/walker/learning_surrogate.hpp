@@ -4,6 +4,11 @@
 //
 //   run_dir/bootstrap.xyz    from scratch: the frames of a short reference MD that seed the data
 //   run_dir/samples.xyz      every reference evaluation of the chain (written by SlhmcRun)
+//
+// Samples come through the door: attach() adds a SampleSink to the run, which
+// hands this learner each labelled evaluation right after the durable log has
+// it. The log (samples.xyz, and bootstrap.xyz) is read only after a restart,
+// once, up to what the run's checkpoint covers.
 //   run_dir/models/model-vN.nnp   every model version, native format, never overwritten by another
 //   run_dir/learning.csv     one row per model: version, trial, samples, epochs, validation RMSEs, seconds
 //
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "slhmc/forces/force_provider.hpp"
+#include "slhmc/sampling/sample_sink.hpp"
 #include "slhmc/sampling/slhmc_run.hpp"
 #include "slhmc/train/trainer.hpp"
 
@@ -55,8 +61,10 @@ class LearningSurrogate {
   ForceProvider& provider() { return *provider_; }
   long long version() const { return version_; }
   const std::string& model_file() const { return model_file_; }  // relative to the run directory
-  // Makes `run` use this surrogate and retrain between its trials.
+  // Makes `run` use this surrogate, hand it its samples and retrain between its trials.
   void attach(sampling::SlhmcRun& run);
+  // Samples the next round trains on (bootstrap and chain, the newest max_samples of them).
+  std::size_t samples() const { return data_.size(); }
   // Seconds spent training so far in this process, and the number of rounds.
   double training_seconds() const { return training_seconds_; }
   int rounds() const { return rounds_; }
@@ -66,6 +74,16 @@ class LearningSurrogate {
   const std::string& last_report() const { return last_report_; }
 
  private:
+  // Takes what the run hands its sinks into the training data.
+  class Collector final : public sampling::SampleSink {
+   public:
+    explicit Collector(LearningSurrogate& learner) : learner_(learner) {}
+    void push(const sampling::Sample& sample) override;
+    void flush() override {}  // the durable log before this sink holds the samples
+
+   private:
+    LearningSurrogate& learner_;
+  };
   LearningSurrogate(LearningOptions options, std::string run_dir);
   void load(long long version, const std::string& model_file);
   void log_round(const train::TrainResult& result, std::uint64_t trial, double seconds);
@@ -81,10 +99,13 @@ class LearningSurrogate {
   int rounds_ = 0;
   std::size_t bootstrap_evaluations_ = 0;
   std::string last_report_;
-  // Features of the samples, kept between rounds (the normalisation never changes after model 1);
-  // `dropped_` samples at the front are no longer trained on (max_samples).
+  // The training data in log order: the bootstrap frames, then the chain's samples; with
+  // max_samples the oldest are forgotten before a round. The features of its first frames are
+  // kept between rounds (the normalisation never changes after model 1).
+  train::TrainingSet data_;
   train::FeatureCache cache_;
-  std::size_t dropped_ = 0;
+  Collector collector_{*this};
+  std::size_t collected_ = 0;  // samples the collector received
   std::vector<std::string> log_rows_;  // learning.csv without its header
 };
 
