@@ -112,20 +112,20 @@ int run_bench_nnp(const NnpModelOptions& model_options, const std::string& struc
   return 0;
 }
 
-Runner setup(CLI::App& app) {
-  app.require_subcommand(1);
-  CLI::App* nnp = app.add_subcommand("nnp", "Time energy+forces of an NNP model per MD step");
+Runner setup(CommandLine& line) {
+  line.require_subcommand();
+  CommandLine nnp = line.subcommand("nnp", "Time energy+forces of an NNP model per MD step");
   auto model = std::make_shared<NnpModelOptions>();
   auto structure = std::make_shared<std::string>();
   auto repeats = std::make_shared<int>(20);
   auto threads = std::make_shared<int>(1);
   auto peak = std::make_shared<double>(0.0);
-  model->add_to(*nnp);
-  nnp->add_option("structure", *structure, "Structure file (any format slhmc reads)")->required()->check(CLI::ExistingFile);
-  nnp->add_option("--repeats", *repeats, "Timed evaluations (the median is reported)")->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  nnp->add_option("--threads", *threads, "OpenMP threads")->check(CLI::Range(1, 4096))->capture_default_str();
-  nnp->add_option("--peak-gflops", *peak, "One core's FP64 peak in GFLOP/s (default: estimated from /proc/cpuinfo)");
+  model->add_to(nnp);
+  nnp.option("structure", *structure, "Structure file (any format slhmc reads)").required().existing_file();
+  nnp.option("--repeats", *repeats, "Timed evaluations (the median is reported)").in_range(1, 100000)
+      .show_default();
+  nnp.option("--threads", *threads, "OpenMP threads").in_range(1, 4096).show_default();
+  nnp.option("--peak-gflops", *peak, "One core's FP64 peak in GFLOP/s (default: estimated from /proc/cpuinfo)");
   return [=] { return run_bench_nnp(*model, *structure, *repeats, *threads, *peak); };
 }
 

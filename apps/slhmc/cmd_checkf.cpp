@@ -49,14 +49,14 @@ int run(const CheckfOptions& o) {
   return ok ? 0 : 1;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto o = std::make_shared<CheckfOptions>();
-  o->model.add_to(app);
-  app.add_option("structure", o->structure, "structure file (first frame is used)")->required();
-  app.add_option("--step", o->step, "finite-difference displacement (Å)")->capture_default_str();
-  app.add_option("--strain-step", o->strain_step, "finite-difference strain")->capture_default_str();
-  app.add_option("--tolerance", o->tolerance, "largest accepted force error (eV/Å); virial: × max(1, |tr W|)")
-      ->capture_default_str();
+  o->model.add_to(line);
+  line.option("structure", o->structure, "structure file (first frame is used)").required();
+  line.option("--step", o->step, "finite-difference displacement (Å)").show_default();
+  line.option("--strain-step", o->strain_step, "finite-difference strain").show_default();
+  line.option("--tolerance", o->tolerance, "largest accepted force error (eV/Å); virial: × max(1, |tr W|)")
+      .show_default();
   return [o] { return run(*o); };
 }
 

@@ -68,18 +68,18 @@ int run(const ConvertOptions& o) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto o = std::make_shared<ConvertOptions>();
-  o->model.add_to(app);
-  app.add_option("-o,--output", o->output, "native model file to write (replaced atomically)")->required();
-  app.add_option("--model-version", o->model_version, "model version to record (integer >= 0)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--parent-version", o->parent_version,
+  o->model.add_to(line);
+  line.option("-o,--output", o->output, "native model file to write (replaced atomically)").required();
+  line.option("--model-version", o->model_version, "model version to record (integer >= 0)")
+      .non_negative()
+      .show_default();
+  line.option("--parent-version", o->parent_version,
                  "parent model version (default: none; for a native input, its model version)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--description", o->description, "free-text description to record");
-  app.add_option("--training-data-digest", o->digest, "digest of the training data (one word)");
+      .non_negative();
+  line.option("--description", o->description, "free-text description to record");
+  line.option("--training-data-digest", o->digest, "digest of the training data (one word)");
   return [o] { return run(*o); };
 }
 

@@ -126,19 +126,19 @@ int run_eval(const EvalOptions& o) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto o = std::make_shared<EvalOptions>();
-  app.add_option("structure", o->structure, "Structure file (extxyz, XSF, POSCAR, n2p2 input.data, LAMMPS data)")
-      ->required();
-  app.add_option("--format", o->format, "Structure format if the file name does not tell: extxyz, xsf, poscar, "
+  line.option("structure", o->structure, "Structure file (extxyz, XSF, POSCAR, n2p2 input.data, LAMMPS data)")
+      .required();
+  line.option("--format", o->format, "Structure format if the file name does not tell: extxyz, xsf, poscar, "
                                         "n2p2, lammps-data");
-  app.add_option("--potential-config", o->potential_config,
+  line.option("--potential-config", o->potential_config,
                  "TOML file with a [potential] table (or only the potential's keys)");
-  app.add_option("--potential", o->potential_pairs,
+  line.option("--potential", o->potential_pairs,
                  "A key of the [potential] table, e.g. --potential type=sw --potential file=Si.sw (repeatable; "
                  "applied after --potential-config)");
-  app.add_option("-o,--output", o->output, "Write the frames with energy, forces and stress as extxyz");
-  app.add_flag("--no-forces", o->quiet_forces, "Do not print the per-atom forces (they are still written with -o)");
+  line.option("-o,--output", o->output, "Write the frames with energy, forces and stress as extxyz");
+  line.flag("--no-forces", o->quiet_forces, "Do not print the per-atom forces (they are still written with -o)");
   return [o] { return run_eval(*o); };
 }
 

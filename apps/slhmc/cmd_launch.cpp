@@ -238,15 +238,15 @@ int launch(const ConfigOptions& options, bool restart, bool dry_run) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto options = std::make_shared<ConfigOptions>();
   auto restart = std::make_shared<bool>(false);
   auto dry_run = std::make_shared<bool>(false);
-  app.add_option("config", options->path, "TOML file with [launch]")->required()->check(CLI::ExistingFile);
-  options->add_to(app);
-  app.add_flag("--restart", *restart, "Restart every walker from its checkpoint (the trainer resumes by itself)");
-  app.add_flag("--dry-run", *dry_run, "Check everything and print the commands; start nothing");
-  app.footer(
+  line.option("config", options->path, "TOML file with [launch]").required().existing_file();
+  options->add_to(line);
+  line.flag("--restart", *restart, "Restart every walker from its checkpoint (the trainer resumes by itself)");
+  line.flag("--dry-run", *dry_run, "Check everything and print the commands; start nothing");
+  line.footer(
       "Config keys (docs/learning.md, \"Several walkers, one trainer\"):\n"
       "  [launch] walker (a `slhmc run` config, [training] mode = \"async\"), trainer (a `slhmc trainer` config),\n"
       "           walkers, directory, seed_stride, set = [\"key=value\", ...] (every walker),\n"

@@ -165,15 +165,15 @@ int run_md_command(const ConfigOptions& options) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto options = std::make_shared<ConfigOptions>();
-  app.add_option("config", options->path,
+  line.option("config", options->path,
                  "TOML file with [system], [potential], [md] and [output]; without it the embedded default "
                  "(Stillinger-Weber silicon, 216 atoms, 1000 K, CSVR) runs");
-  options->add_to(app);
+  options->add_to(line);
   auto print_default = std::make_shared<bool>(false);
-  app.add_flag("--print-default", *print_default, "Print the embedded default config and exit");
-  app.footer(
+  line.flag("--print-default", *print_default, "Print the embedded default config and exit");
+  line.footer(
       "Config keys:\n"
       "  [system]  file = \"x.xyz\" (+ format) | lattice = \"sc|bcc|fcc|diamond\", element, a (A), repeat = [i,j,k];"
       " rattle_A\n"

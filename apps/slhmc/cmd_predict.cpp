@@ -74,12 +74,12 @@ int run(const PredictOptions& o) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto o = std::make_shared<PredictOptions>();
-  o->model.add_to(app);
-  app.add_option("structures", o->structures, "structure files (extxyz, XSF, POSCAR, n2p2 input.data, ...)");
-  app.add_option("-o,--output", o->output, "write the frames with energies, forces and virials as extended XYZ");
-  app.add_flag("--forces", o->print_forces, "also print the forces (eV/Å)");
+  o->model.add_to(line);
+  line.option("structures", o->structures, "structure files (extxyz, XSF, POSCAR, n2p2 input.data, ...)");
+  line.option("-o,--output", o->output, "write the frames with energies, forces and virials as extended XYZ");
+  line.flag("--forces", o->print_forces, "also print the forces (eV/Å)");
   return [o] { return run(*o); };
 }
 

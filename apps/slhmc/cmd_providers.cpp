@@ -6,7 +6,7 @@
 
 namespace slhmc::cli {
 namespace {
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   return [] {
     for (const auto* info : registered_providers()) std::cout << info->name << "\t" << info->summary << "\n";
     return 0;

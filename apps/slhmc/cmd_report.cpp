@@ -294,20 +294,20 @@ int run_report(const std::string& run_dir, const std::string& out_dir_option,
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto run_dir = std::make_shared<std::string>();
   auto out_dir = std::make_shared<std::string>();
-  app.add_option("run_dir", *run_dir, "Run directory of 'slhmc run'")->required()->check(CLI::ExistingDirectory);
-  app.add_option("-o,--output", *out_dir, "Where to write the pictures (default RUN_DIR/report)");
+  line.option("run_dir", *run_dir, "Run directory of 'slhmc run'").required().existing_directory();
+  line.option("-o,--output", *out_dir, "Where to write the pictures (default RUN_DIR/report)");
   auto walkers = std::make_shared<std::vector<std::string>>();
   auto trainers = std::make_shared<std::vector<std::string>>();
-  app.add_option("--walker", *walkers,
+  line.option("--walker", *walkers,
                  "Another walker's run directory whose events.csv joins the telemetry (repeatable)")
-      ->check(CLI::ExistingDirectory);
-  app.add_option("--trainer", *trainers,
+      .existing_directory();
+  line.option("--trainer", *trainers,
                  "A trainer's state directory or events.csv for the telemetry (repeatable; RUN_DIR/trainer/ is read "
                  "without asking)")
-      ->check(CLI::ExistingPath);
+      .existing_path();
   return [=] { return run_report(*run_dir, *out_dir, *walkers, *trainers); };
 }
 

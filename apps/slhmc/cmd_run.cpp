@@ -235,19 +235,19 @@ int run_slhmc(const ConfigOptions& options, bool restart, bool dry_run) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto options = std::make_shared<ConfigOptions>();
   auto restart = std::make_shared<bool>(false);
   auto dry_run = std::make_shared<bool>(false);
-  app.add_option("config", options->path,
+  line.option("config", options->path,
                  "Run configuration (TOML); without it the embedded default runs: 64-atom silicon at 1200 K, "
                  "Stillinger-Weber reference, NNP surrogate learned from scratch (examples/silicon/slhmc.toml)")
-      ->check(CLI::ExistingFile);
+      .existing_file();
   auto print_default = std::make_shared<bool>(false);
-  app.add_flag("--print-default", *print_default, "Print the embedded default config and exit");
-  options->add_to(app);
-  app.add_flag("--restart", *restart, "Continue the run in the output directory from its checkpoint");
-  app.add_flag("--dry-run", *dry_run, "Validate the configuration and print the plan");
+  line.flag("--print-default", *print_default, "Print the embedded default config and exit");
+  options->add_to(line);
+  line.flag("--restart", *restart, "Continue the run in the output directory from its checkpoint");
+  line.flag("--dry-run", *dry_run, "Validate the configuration and print the plan");
   return [=] {
     if (*print_default) {
       std::fputs(kDefaultConfig, stdout);

@@ -55,18 +55,18 @@ int run(const ServeOptions& o) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto o = std::make_shared<ServeOptions>();
-  o->model.add_to(app, false);
-  app.add_option("--potential-config", o->potential_config,
+  o->model.add_to(line, false);
+  line.option("--potential-config", o->potential_config,
                  "serve the [potential] of this TOML file instead of an NNP model");
-  app.add_option("--structure", o->structure, "the atoms served (species, order, periodicity)")->required();
-  app.add_option("--ipi", o->address, "server address: NAME (UNIX socket /tmp/ipi_NAME) or HOST:PORT")->required();
-  app.add_option("--connect-timeout", o->connect_timeout_s, "keep trying to connect this many seconds")
-      ->capture_default_str();
-  app.add_option("--bohr-angstrom", o->bohr_angstrom,
+  line.option("--structure", o->structure, "the atoms served (species, order, periodicity)").required();
+  line.option("--ipi", o->address, "server address: NAME (UNIX socket /tmp/ipi_NAME) or HOST:PORT").required();
+  line.option("--connect-timeout", o->connect_timeout_s, "keep trying to connect this many seconds")
+      .show_default();
+  line.option("--bohr-angstrom", o->bohr_angstrom,
                  "Bohr radius in Å used on the wire (default CODATA 2018; ASE 3.22: 0.5291772105638411)");
-  app.add_option("--hartree-ev", o->hartree_ev,
+  line.option("--hartree-ev", o->hartree_ev,
                  "Hartree in eV used on the wire (default CODATA 2018; ASE 3.22: 27.211386024367243)");
   return [o] { return run(*o); };
 }

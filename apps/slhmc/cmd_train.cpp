@@ -116,12 +116,12 @@ int run_train(const ConfigOptions& options) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto options = std::make_shared<ConfigOptions>();
-  app.add_option("config", options->path, "TOML file with [data], [model], [loss], [optimizer], [run], [output]")
-      ->required();
-  options->add_to(app);
-  app.footer(
+  line.option("config", options->path, "TOML file with [data], [model], [loss], [optimizer], [run], [output]")
+      .required();
+  options->add_to(line);
+  line.footer(
       "Config keys (docs/config.md):\n"
       "  [data]      files = [files or directories], format, bad_frames = \"refuse|skip\", validation_fraction,\n"
       "              weight_key, [data.extxyz_keys] energy/forces/stress/virial = [names]\n"

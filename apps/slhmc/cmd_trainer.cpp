@@ -35,11 +35,11 @@ int run_trainer(const ConfigOptions& options) {
   return 0;
 }
 
-Runner setup(CLI::App& app) {
+Runner setup(CommandLine& line) {
   auto options = std::make_shared<ConfigOptions>();
-  app.add_option("config", options->path, "TOML file with [transport], [trainer], [training]")->required();
-  options->add_to(app);
-  app.footer(
+  line.option("config", options->path, "TOML file with [transport], [trainer], [training]").required();
+  options->add_to(line);
+  line.footer(
       "Config keys (docs/learning.md):\n"
       "  [transport] type = \"directory\", path (the directory shared with the walkers) |\n"
       "              type = \"tcp\", host (default 127.0.0.1), port\n"

@@ -2,21 +2,21 @@
 //
 //   static slhmc::cli::CommandRegistration reg("md", "Run molecular dynamics", &setup_md);
 //
-// where setup adds its options to the CLI11 sub-app and returns the function
+// where setup declares its options on the CommandLine and returns the function
 // that runs the command (returning the process exit code).
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "command_line.hpp"
 #include "slhmc/io/config.hpp"
 
 namespace slhmc::cli {
 
 using Runner = std::function<int()>;
-using CommandSetup = std::function<Runner(CLI::App&)>;
+using CommandSetup = std::function<Runner(CommandLine&)>;
 
 struct CommandRegistration {
   CommandRegistration(std::string name, std::string summary, CommandSetup setup);
@@ -34,7 +34,7 @@ const std::vector<CommandInfo>& registered_commands();
 struct ConfigOptions {
   std::string path;
   std::vector<std::string> overrides;
-  void add_to(CLI::App& app);
+  void add_to(CommandLine& line);
   // Loads the file (or the given embedded default text when path is empty) and applies the overrides.
   Config load(const std::string& embedded_default = "") const;
   // Directory that relative paths in the config refer to.

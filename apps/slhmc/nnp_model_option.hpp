@@ -2,7 +2,7 @@
 // format, aenet Chebyshev convention and the model's units.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "command_line.hpp"
 #include <memory>
 #include <string>
 
@@ -17,18 +17,18 @@ struct NnpModelOptions {
   std::string length_unit = "angstrom";
   std::string energy_unit = "eV";
 
-  void add_to(CLI::App& app, bool required = true) {
-    app.add_option("--model", path,
+  void add_to(CommandLine& line, bool required = true) {
+    line.option("--model", path,
                    "n2p2 model directory, aenet predict.in, directory of aenet .nn files, or native model file")
-        ->required(required);
-    app.add_option("--format", format, "model format: auto, aenet, n2p2, native")->capture_default_str();
-    app.add_option("--chebyshev-version", chebyshev_version,
+        .required(required);
+    line.option("--format", format, "model format: auto, aenet, n2p2, native").show_default();
+    line.option("--chebyshev-version", chebyshev_version,
                    "aenet Chebyshev convention: 0 = aenet >= 2.0.4, 1 = aenet <= 2.0.3 (default: predict.in VERSION, else 0)")
-        ->check(CLI::IsMember({0, 1}));
-    app.add_option("--length-unit", length_unit, "length unit of the model files: angstrom, bohr, nm")
-        ->capture_default_str();
-    app.add_option("--energy-unit", energy_unit, "energy unit of the model files: eV, hartree, Ry, ...")
-        ->capture_default_str();
+        .one_of({0, 1});
+    line.option("--length-unit", length_unit, "length unit of the model files: angstrom, bohr, nm")
+        .show_default();
+    line.option("--energy-unit", energy_unit, "energy unit of the model files: eV, hartree, Ry, ...")
+        .show_default();
   }
   nnp::ModelSpec spec() const {
     nnp::ModelSpec s;
