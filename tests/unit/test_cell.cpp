@@ -31,15 +31,28 @@ TEST(Cell, WrapPutsFractionalInUnitInterval) {
 TEST(Cell, MinimumImageIsShortestInSkewedCell) {
   // Strongly skewed cell: naive rounding of fractional coordinates fails here.
   Cell cell(Mat3{Vec3{3.0, 0.0, 0.0}, Vec3{8.7, 1.0, 0.0}, Vec3{0.3, 0.2, 3.0}}, {true, true, true});
+  const Vec3 h = cell.heights();
   Rng rng(7);
   for (int k = 0; k < 200; ++k) {
     const Vec3 d{rng.uniform(-10, 10), rng.uniform(-10, 10), rng.uniform(-10, 10)};
     const Vec3 mi = cell.minimum_image(d);
+    // It is an image of d: they differ by a lattice vector.
+    const Vec3 n = cell.to_fractional(mi - d);
+    for (int a = 0; a < 3; ++a) EXPECT_NEAR(n[a], std::round(n[a]), 1e-9) << "trial " << k;
+    // Brute force over every image not longer than |d|: an image d + n·A with fractional
+    // coordinates s + n is at least h_a |s_a + n_a| long along each cell height h_a.
+    const Vec3 s = cell.to_fractional(d);
+    const double longest = norm(d);
+    std::array<int, 3> lo{}, hi{};
+    for (int a = 0; a < 3; ++a) {
+      lo[a] = static_cast<int>(std::floor(-s[a] - longest / h[a]));
+      hi[a] = static_cast<int>(std::ceil(-s[a] + longest / h[a]));
+    }
     double best = 1e300;
-    for (int a = -80; a <= 80; ++a)
-      for (int b = -25; b <= 25; ++b)
-        for (int c = -10; c <= 10; ++c) best = std::min(best, norm(d + cell.image_shift({a, b, c})));
-    EXPECT_NEAR(norm(mi), best, 1e-12);
+    for (int a = lo[0]; a <= hi[0]; ++a)
+      for (int b = lo[1]; b <= hi[1]; ++b)
+        for (int c = lo[2]; c <= hi[2]; ++c) best = std::min(best, norm(d + cell.image_shift({a, b, c})));
+    EXPECT_NEAR(norm(mi), best, 1e-12) << "trial " << k;
   }
 }
 
