@@ -43,8 +43,6 @@ function(slhmc_module name)
   target_include_directories(slhmc_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
                              PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(slhmc_${name} PUBLIC slhmc_flags Threads::Threads ${ARG_DEPENDS})
-  separate_arguments(library_flags UNIX_COMMAND "${SLHMC_LIBRARY_FLAGS}")
-  target_compile_options(slhmc_${name} PRIVATE ${library_flags})
   if(OpenMP_CXX_FOUND)
     target_link_libraries(slhmc_${name} PUBLIC OpenMP::OpenMP_CXX)
   endif()
