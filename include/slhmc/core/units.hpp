@@ -11,6 +11,8 @@ namespace slhmc::units {
 
 // Boltzmann constant in eV/K.
 inline constexpr double kBoltzmann = 8.617333262e-5;
+// Reduced Planck constant ħ in eV·fs (= 6.582119569e-16 eV·s).
+inline constexpr double kHbar = 0.6582119569;
 // 1 amu·Å²/fs² expressed in eV (kinetic energy of m [amu] at v [Å/fs] is
 // 0.5·m·v²·kMvvToEv eV; a force of F eV/Å acting for h fs changes a momentum
 // by h·F/kMvvToEv amu·Å/fs). = 1.66053906660e-27 kg · 1e10 m²/s² / 1.602176634e-19 J/eV.
