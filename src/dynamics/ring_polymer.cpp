@@ -54,6 +54,43 @@ void RingPolymerModes::to_beads(std::span<const Vec3> modes, std::span<Vec3> bea
   }
 }
 
+namespace {
+// Wave number of mode j of P beads, and whether it is a sine.
+int wave_number(int j, int p) { return 2 * j <= p ? j : p - j; }
+bool is_sine(int j, int p) { return 2 * j > p; }
+}  // namespace
+
+RingPolymerContraction::RingPolymerContraction(int beads, int contracted) : beads_(beads), contracted_(contracted) {
+  if (beads < 1 || contracted < 1 || contracted > beads)
+    throw Error("ring-polymer contraction needs 1 <= contracted beads (" + std::to_string(contracted) +
+                ") <= beads (" + std::to_string(beads) + ")");
+  const RingPolymerModes full(beads), reduced(contracted);
+  t_.assign(static_cast<std::size_t>(contracted * beads), 0.0);
+  const double scale = std::sqrt(static_cast<double>(contracted) / beads);
+  for (int jr = 0; jr < contracted; ++jr) {
+    const int w = wave_number(jr, contracted);
+    const int j = is_sine(jr, contracted) ? beads - w : w;  // the full ring's mode of that kind
+    const double nyquist = 2 * jr == contracted && contracted < beads ? std::sqrt(2.0) : 1.0;
+    for (int kr = 0; kr < contracted; ++kr)
+      for (int k = 0; k < beads; ++k)
+        t_[static_cast<std::size_t>(kr * beads + k)] +=
+            nyquist * scale * reduced.coefficient(kr, jr) * full.coefficient(k, j);
+  }
+}
+
+BeadVectors RingPolymerContraction::contract(const BeadVectors& positions) const {
+  if (positions.size() != static_cast<std::size_t>(beads_)) throw Error("ring-polymer contraction: wrong number of beads");
+  const std::size_t atoms = positions.front().size();
+  BeadVectors out(static_cast<std::size_t>(contracted_), std::vector<Vec3>(atoms, Vec3{0, 0, 0}));
+  for (int kr = 0; kr < contracted_; ++kr)
+    for (int k = 0; k < beads_; ++k) {
+      const double w = weight(kr, k);
+      if (w == 0.0) continue;
+      for (std::size_t i = 0; i < atoms; ++i) out[static_cast<std::size_t>(kr)][i] += w * positions[static_cast<std::size_t>(k)][i];
+    }
+  return out;
+}
+
 double spring_energy(const BeadVectors& positions, std::span<const double> masses, double omega_p) {
   const std::size_t p = positions.size();
   if (p < 2) return 0.0;  // one bead: the classical limit, no spring

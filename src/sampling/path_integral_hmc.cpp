@@ -2,6 +2,8 @@
 #include "slhmc/sampling/path_integral_hmc.hpp"
 
 #include <cmath>
+#include <limits>
+#include <optional>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/units.hpp"
@@ -30,7 +32,16 @@ BeadVectors RingPolymerChain::reference_forces() const {
   return f;
 }
 
-RingPolymerChain make_ring_polymer_chain(std::vector<Frame> beads, ForceProvider& reference) {
+std::vector<Frame> contracted_frames(const std::vector<Frame>& beads, const RingPolymerContraction& contraction) {
+  BeadVectors q;
+  for (const auto& b : beads) q.push_back(b.positions);
+  std::vector<Frame> out(static_cast<std::size_t>(contraction.contracted()), beads.front());
+  BeadVectors qc = contraction.contract(q);
+  for (std::size_t k = 0; k < out.size(); ++k) out[k].positions = std::move(qc[k]);
+  return out;
+}
+
+RingPolymerChain make_ring_polymer_chain(std::vector<Frame> beads, ForceProvider& reference, int contracted_beads) {
   if (beads.empty()) throw Error("a ring polymer needs at least 1 bead");
   for (std::size_t k = 0; k < beads.size(); ++k) {
     beads[k].validate();
@@ -39,7 +50,12 @@ RingPolymerChain make_ring_polymer_chain(std::vector<Frame> beads, ForceProvider
   }
   RingPolymerChain chain;
   chain.beads = std::move(beads);
-  for (const auto& b : chain.beads) chain.reference.push_back(evaluate_reference(b, reference));
+  const int p = static_cast<int>(chain.beads.size());
+  const std::vector<Frame> on_reference =
+      contracted_beads > 0 && contracted_beads < p
+          ? contracted_frames(chain.beads, RingPolymerContraction(p, contracted_beads))
+          : chain.beads;
+  for (const auto& b : on_reference) chain.reference.push_back(evaluate_reference(b, reference));
   return chain;
 }
 
@@ -49,6 +65,9 @@ void PathIntegralHmcOptions::validate() const {
   if (n_md < 1) throw Error("path integral: n_md must be >= 1");
   if (!(dt_fs > 0) || !std::isfinite(dt_fs)) throw Error("path integral: dt_fs must be > 0");
   if (!(dt_jitter >= 0 && dt_jitter < 1)) throw Error("path integral: dt_jitter must be in [0, 1)");
+  if (contracted_beads < 0 || contracted_beads > beads)
+    throw Error("path integral: contracted_beads must be in [1, beads] (or 0: every bead), got " +
+                std::to_string(contracted_beads));
 }
 
 double draw_time_step(const PathIntegralHmcOptions& options, Rng& rng) {
@@ -108,14 +127,27 @@ RingPolymerTrajectory ring_polymer_trajectory(const std::vector<Frame>& beads, B
   return t;
 }
 
+namespace {
+
+// Σ V_sur over `frames`; NaN if an energy is not finite.
+double surrogate_sum(const std::vector<Frame>& frames, ForceProvider& surrogate) {
+  double sum = 0;
+  for (const auto& f : frames) sum += surrogate.compute(f, ComputeRequest::energy_only()).energy;
+  return sum;
+}
+
+}  // namespace
+
 RingPolymerTrialRecord path_integral_hmc_trial(RingPolymerChain& chain, ForceProvider& surrogate,
                                                 ForceProvider& reference, const PathIntegralHmcOptions& options,
                                                 const RingPolymerModes& modes, Rng& rng) {
-  if (modes.beads() != options.beads || static_cast<int>(chain.beads.size()) != options.beads)
+  if (modes.beads() != options.beads || static_cast<int>(chain.beads.size()) != options.beads ||
+      static_cast<int>(chain.reference.size()) != options.reference_beads())
     throw Error("path integral: the chain, the normal modes and the options disagree on the number of beads");
   const std::span<const double> masses = chain.beads.front().masses;
   const double omega_p = ring_polymer_frequency(options.beads, options.temperature_K);
   const double beta_p = 1.0 / (options.beads * units::kBoltzmann * options.temperature_K);
+  const bool contracted = options.reference_beads() < options.beads;
   ++chain.trials;
   RingPolymerTrialRecord rec;
   const double dt = draw_time_step(options, rng);
@@ -125,26 +157,40 @@ RingPolymerTrialRecord path_integral_hmc_trial(RingPolymerChain& chain, ForcePro
   const double s0 = spring_energy(q0, masses, omega_p);
   RingPolymerTrajectory t =
       ring_polymer_trajectory(chain.beads, std::move(p0), surrogate, omega_p, dt, options.n_md, modes);
+  std::vector<Frame> proposal = chain.beads;
+  for (std::size_t k = 0; k < proposal.size(); ++k) proposal[k].positions = t.positions[k];
+  // The reference beads of the proposal (the contracted ring polymer, or every bead), and for the
+  // contracted target the surrogate on the contracted beads now and then.
+  std::optional<RingPolymerContraction> contraction;
+  std::vector<Frame> reference_frames = proposal;
+  double sur_contracted_old = 0, sur_contracted_new = 0;
+  if (contracted && t.finite) {
+    contraction.emplace(options.beads, options.reference_beads());
+    reference_frames = contracted_frames(proposal, *contraction);
+    sur_contracted_old = surrogate_sum(contracted_frames(chain.beads, *contraction), surrogate);
+    sur_contracted_new = surrogate_sum(reference_frames, surrogate);
+    t.finite = std::isfinite(sur_contracted_old) && std::isfinite(sur_contracted_new);
+  }
   if (!t.finite) {
     // A proposal that cannot be evaluated is rejected; the uniform is still drawn (one per trial).
     rec.diverged = true;
-    (void)metropolis_accept(-INFINITY, rng);
+    (void)metropolis_accept(-std::numeric_limits<double>::infinity(), rng);
     return rec;
   }
-  std::vector<Frame> proposal = chain.beads;
   std::vector<ComputeResult> proposal_reference;
-  proposal_reference.reserve(proposal.size());
-  for (std::size_t k = 0; k < proposal.size(); ++k) {
-    proposal[k].positions = t.positions[k];
-    proposal_reference.push_back(evaluate_reference(proposal[k], reference));
-  }
+  proposal_reference.reserve(reference_frames.size());
+  for (const auto& f : reference_frames) proposal_reference.push_back(evaluate_reference(f, reference));
   double v_ref_new = 0;
   for (const auto& r : proposal_reference) v_ref_new += r.energy;
   rec.delta_kinetic = bead_kinetic_energy(t.momenta, masses) - k0;
   rec.delta_spring = spring_energy(t.positions, masses, omega_p) - s0;
   rec.delta_v_ref = v_ref_new - chain.reference_energy();
   rec.delta_v_sur = t.surrogate_end - t.surrogate_start;
-  rec.delta_h = rec.delta_kinetic + rec.delta_spring + rec.delta_v_ref;
+  rec.delta_potential =
+      contracted ? rec.delta_v_sur + static_cast<double>(options.beads) / options.reference_beads() *
+                                         (rec.delta_v_ref - (sur_contracted_new - sur_contracted_old))
+                 : rec.delta_v_ref;
+  rec.delta_h = rec.delta_kinetic + rec.delta_spring + rec.delta_potential;
   rec.accepted = metropolis_accept(-beta_p * rec.delta_h, rng);
   if (rec.accepted) {
     chain.beads = std::move(proposal);

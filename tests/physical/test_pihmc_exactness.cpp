@@ -16,7 +16,9 @@
 // standard errors and must be caught.
 //
 // Calibration (SLHMC_TEST_SEED=100..129): the 270 t values of the correct sampler had mean
-// −0.01 and standard deviation 0.91, largest |t| 2.6; the planted bugs gave |t| > 20.
+// −0.01 and standard deviation 0.91, largest |t| 2.6; the planted bugs gave |t| > 20. The
+// contracted target (below; seeds 100..119): 120 t values, mean −0.10, standard deviation 0.95,
+// largest |t| 2.8; its planted bug (P/P' left out) gave |t| = 33.
 //
 // SLHMC_LONG_TESTS=1 runs 10× longer chains; SLHMC_TEST_SEED=k shifts the seeds;
 // SLHMC_TEST_VERBOSE=1 prints every comparison.
@@ -74,6 +76,24 @@ class WrongWells final : public ForceProvider {
   std::string description() const override { return "test anharmonic wells (a wrong surrogate)"; }
 };
 
+// Every bead of every atom at its well's centre.
+std::vector<Frame> beads_at_centres(int beads) {
+  Frame frame;
+  for (const Vec3& c : centres()) frame.add_atom(1, c);
+  frame.masses.assign(kAtoms, kMass);
+  return std::vector<Frame>(static_cast<std::size_t>(beads), frame);
+}
+
+PathIntegralHmcOptions test_options(int beads, int contracted) {
+  PathIntegralHmcOptions o;
+  o.beads = beads;
+  o.contracted_beads = contracted;
+  o.temperature_K = kT;
+  o.n_md = 8;
+  o.dt_fs = 1.5;
+  return o;
+}
+
 struct Exact {
   double v, k;
 };
@@ -128,34 +148,39 @@ struct Series {
   double acceptance = 0;
 };
 
+// Runs `trial` (taking the chain's random stream) for a burn-in of trials/20 and then `trials`
+// times, handing each state after the burn-in to `observe`; returns the acceptance.
+template <class Trial, class Observe>
+double sample(const RingPolymerChain& chain, std::uint64_t chain_seed, int trials, Trial trial, Observe observe) {
+  Rng rng(chain_seed);
+  const int burn_in = trials / 20;
+  for (int n = 0; n < burn_in + trials; ++n) {
+    trial(rng);
+    if (n >= burn_in) observe();
+  }
+  return static_cast<double>(chain.accepted) / static_cast<double>(chain.trials);
+}
+
 Series run_chain(Variant variant, int beads, std::uint64_t chain_seed, int trials) {
   test::HarmonicWells reference(centres(), stiffness());
   WrongWells surrogate;
-  Frame frame;
-  for (const Vec3& c : centres()) frame.add_atom(1, c);
-  frame.masses.assign(kAtoms, kMass);
-  RingPolymerChain chain = make_ring_polymer_chain(std::vector<Frame>(static_cast<std::size_t>(beads), frame), reference);
-  PathIntegralHmcOptions o;
-  o.beads = beads;
-  o.temperature_K = kT;
-  o.n_md = 8;
-  o.dt_fs = 1.5;
+  RingPolymerChain chain = make_ring_polymer_chain(beads_at_centres(beads), reference);
+  const PathIntegralHmcOptions o = test_options(beads, 0);
   const RingPolymerModes modes(beads);
   const double omega_p = ring_polymer_frequency(beads, kT);
-  Rng rng(chain_seed);
   Series s;
-  const int burn_in = trials / 20;
-  for (int n = 0; n < burn_in + trials; ++n) {
-    if (variant == Variant::correct) path_integral_hmc_trial(chain, surrogate, reference, o, modes, rng);
-    else buggy_trial(variant, chain, surrogate, reference, o, modes, rng);
-    if (n < burn_in) continue;
-    const BeadVectors q = chain.positions();
-    const std::vector<double>& m = chain.beads.front().masses;
-    s.v.push_back(chain.reference_energy() / beads);
-    s.k_cv.push_back(centroid_virial_kinetic_energy(q, chain.reference_forces(), kT));
-    s.k_prim.push_back(primitive_kinetic_energy(kAtoms, beads, kT, spring_energy(q, m, omega_p)));
-  }
-  s.acceptance = static_cast<double>(chain.accepted) / static_cast<double>(chain.trials);
+  s.acceptance = sample(
+      chain, chain_seed, trials,
+      [&](Rng& rng) {
+        if (variant == Variant::correct) path_integral_hmc_trial(chain, surrogate, reference, o, modes, rng);
+        else buggy_trial(variant, chain, surrogate, reference, o, modes, rng);
+      },
+      [&] {
+        const BeadVectors q = chain.positions();
+        s.v.push_back(chain.reference_energy() / beads);
+        s.k_cv.push_back(centroid_virial_kinetic_energy(q, chain.reference_forces(), kT));
+        s.k_prim.push_back(primitive_kinetic_energy(kAtoms, beads, kT, spring_energy(q, chain.beads.front().masses, omega_p)));
+      });
   return s;
 }
 
@@ -217,4 +242,127 @@ TEST(PathIntegralHmcExactness, PlantedBugSpringsPTimesStifferIsCaught) {
 
 TEST(PathIntegralHmcExactness, PlantedBugMomentaFromTheWrongMassesIsCaught) {
   EXPECT_GT(largest_t(run_chain(Variant::momenta_wrong_masses, 8, seed(33), kTrials), 8), kTCritical);
+}
+
+// ---- the contracted target ------------------------------------------------------------------
+//
+// U(q) = Σ_k V_sur(q_k) + (P/P') Σ_k' [V_ref − V_sur](q̃_k') with harmonic wells for both (the
+// surrogate 25 % too stiff): every normal mode j of the P beads stays an independent Gaussian of
+// stiffness k_j = k_sur + g_j (k_ref − k_sur), where g_j = (P/P') Σ_k' ((T C)_k'j)² is 1 for the
+// modes the contraction keeps, 0 for the others (2 for the cosine behind an even P''s
+// alternating mode). Closed forms per dimension: ⟨ũ_j²⟩ = 1/(β_P (m ω_j² + k_j)).
+
+namespace {
+
+Exact exact_contracted(int beads, int contracted) {
+  const RingPolymerModes modes(beads);
+  const RingPolymerContraction t(beads, contracted);
+  const double wp = ring_polymer_frequency(beads, kT), beta_p = 1.0 / (beads * kt());
+  const double k_ref = stiffness(), k_sur = 1.25 * stiffness();
+  double u2 = 0, spring = 0;
+  for (int j = 0; j < beads; ++j) {
+    double g = 0;
+    for (int kr = 0; kr < contracted; ++kr) {
+      double tc = 0;
+      for (int k = 0; k < beads; ++k) tc += t.weight(kr, k) * modes.coefficient(k, j);
+      g += tc * tc;
+    }
+    g *= static_cast<double>(beads) / contracted;
+    const double mw2 = kMass * std::pow(wp * modes.frequency_factor(j), 2) * units::kMvvToEv;  // eV/Å²
+    const double mean_u2 = 1.0 / (beta_p * (mw2 + k_sur + g * (k_ref - k_sur)));
+    u2 += mean_u2;
+    spring += 0.5 * mw2 * mean_u2;
+  }
+  const double dims = 3.0 * kAtoms;
+  return {dims * 0.5 * k_ref * u2 / beads, dims * (beads * 0.5 * kt() * beads) / beads - dims * spring / beads};
+}
+
+// The contracted trial with the factor P/P' on the correction left out (a planted bug), built
+// from the same parts as the real one.
+void contracted_trial_without_factor(RingPolymerChain& chain, ForceProvider& surrogate, ForceProvider& reference,
+                                     const PathIntegralHmcOptions& o, const RingPolymerModes& modes, Rng& rng) {
+  const std::vector<double>& m = chain.beads.front().masses;
+  const double omega_p = ring_polymer_frequency(o.beads, o.temperature_K);
+  const double beta_p = 1.0 / (o.beads * units::kBoltzmann * o.temperature_K);
+  const RingPolymerContraction contraction(o.beads, o.contracted_beads);
+  const double dt = draw_time_step(o, rng);
+  BeadVectors p0 = draw_bead_momenta(m, o.beads, o.temperature_K, rng);
+  const double k0 = bead_kinetic_energy(p0, m), s0 = spring_energy(chain.positions(), m, omega_p);
+  RingPolymerTrajectory t = ring_polymer_trajectory(chain.beads, std::move(p0), surrogate, omega_p, dt, o.n_md, modes);
+  std::vector<Frame> proposal = chain.beads;
+  for (std::size_t k = 0; k < proposal.size(); ++k) proposal[k].positions = t.positions[k];
+  auto sum = [](const std::vector<Frame>& frames, ForceProvider& p, std::vector<ComputeResult>* keep) {
+    double e = 0;
+    for (const auto& f : frames) {
+      ComputeResult r = p.compute(f, ComputeRequest{});
+      e += r.energy;
+      if (keep) keep->push_back(std::move(r));
+    }
+    return e;
+  };
+  std::vector<ComputeResult> ref;
+  const std::vector<Frame> old_c = contracted_frames(chain.beads, contraction), new_c = contracted_frames(proposal, contraction);
+  const double correction = (sum(new_c, reference, &ref) - sum(new_c, surrogate, nullptr)) -
+                            (chain.reference_energy() - sum(old_c, surrogate, nullptr));
+  const double dh = bead_kinetic_energy(t.momenta, m) - k0 + spring_energy(t.positions, m, omega_p) - s0 +
+                    (t.surrogate_end - t.surrogate_start) + correction;
+  ++chain.trials;
+  if (metropolis_accept(-beta_p * dh, rng)) {
+    chain.beads = std::move(proposal);
+    chain.reference = std::move(ref);
+    ++chain.accepted;
+  }
+}
+
+Series run_contracted(int beads, int contracted, bool planted_bug, std::uint64_t chain_seed, int trials) {
+  test::HarmonicWells reference(centres(), stiffness()), surrogate(centres(), 1.25 * stiffness());
+  RingPolymerChain chain = make_ring_polymer_chain(beads_at_centres(beads), reference, contracted);
+  const PathIntegralHmcOptions o = test_options(beads, contracted);
+  const RingPolymerModes modes(beads);
+  const double omega_p = ring_polymer_frequency(beads, kT);
+  Series s;
+  s.acceptance = sample(
+      chain, chain_seed, trials,
+      [&](Rng& rng) {
+        if (planted_bug) contracted_trial_without_factor(chain, surrogate, reference, o, modes, rng);
+        else path_integral_hmc_trial(chain, surrogate, reference, o, modes, rng);
+      },
+      [&] {
+        // The reference holds only the contracted beads: ⟨V⟩ over all beads from the positions.
+        const BeadVectors q = chain.positions();
+        double v = 0;
+        for (const auto& bead : q)
+          for (std::size_t i = 0; i < bead.size(); ++i) v += 0.5 * stiffness() * norm2(bead[i] - centres()[i]);
+        s.v.push_back(v / beads);
+        s.k_prim.push_back(primitive_kinetic_energy(kAtoms, beads, kT, spring_energy(q, chain.beads.front().masses, omega_p)));
+      });
+  return s;
+}
+
+double largest_t_contracted(const Series& s, int beads, int contracted) {
+  const Exact e = exact_contracted(beads, contracted);
+  return std::max(std::abs(t_value(s.v, e.v, "<V> (all beads)")), std::abs(t_value(s.k_prim, e.k, "<K_prim>")));
+}
+
+}  // namespace
+
+TEST(PathIntegralHmcExactness, ContractedClosedFormsSpanCentroidToFull) {
+  // P' = P is the full target, and so is any P' when the surrogate is the reference.
+  EXPECT_NEAR(exact_contracted(8, 8).v, exact(8).v, 1e-14);
+  EXPECT_NEAR(exact_contracted(8, 8).k, exact(8).k, 1e-14);
+  // Fewer reference beads: more of the path is the surrogate's (too stiff): ⟨V⟩ falls.
+  EXPECT_LT(exact_contracted(8, 1).v, exact_contracted(8, 4).v);
+  EXPECT_LT(exact_contracted(8, 4).v, exact(8).v);
+}
+
+TEST(PathIntegralHmcExactness, ContractedTargetMatchesItsClosedForm) {
+  for (int contracted : {1, 3, 4}) {
+    const Series s = run_contracted(8, contracted, false, seed(41 + contracted), kTrials * scale());
+    EXPECT_GT(s.acceptance, 0.3) << "P'=" << contracted;
+    EXPECT_LT(largest_t_contracted(s, 8, contracted), kTCritical) << "P'=" << contracted;
+  }
+}
+
+TEST(PathIntegralHmcExactness, PlantedBugContractionWithoutPOverPPrimeIsCaught) {
+  EXPECT_GT(largest_t_contracted(run_contracted(8, 2, true, seed(51), kTrials), 8, 2), kTCritical);
 }

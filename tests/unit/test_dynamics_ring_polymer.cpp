@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/rng.hpp"
@@ -172,4 +173,51 @@ TEST(RingPolymer, KineticEnergyEstimatorsFollowTheirFormulas) {
   EXPECT_NEAR(centroid_virial_kinetic_energy(q, f, t), 1.5 * kt - 0.5 * (-2 - 2) / 2, 1e-15);
   const BeadVectors zero{{Vec3{0, 0, 0}}, {Vec3{0, 0, 0}}};
   EXPECT_NEAR(centroid_virial_kinetic_energy(q, zero, t), 1.5 * kt, 1e-15);
+}
+
+TEST(RingPolymerContraction, IsTheIdentityForAllBeadsAndTheCentroidForOne) {
+  Rng rng(13);
+  for (int p : {1, 2, 5, 8}) {
+    const BeadVectors q = random_beads(p, 3, 0.3, rng);
+    const BeadVectors same = RingPolymerContraction(p, p).contract(q);
+    for (int k = 0; k < p; ++k)
+      for (std::size_t i = 0; i < 3; ++i)
+        for (int d = 0; d < 3; ++d) EXPECT_NEAR(same[static_cast<std::size_t>(k)][i][d], q[static_cast<std::size_t>(k)][i][d], 1e-13);
+    const BeadVectors one = RingPolymerContraction(p, 1).contract(q);
+    ASSERT_EQ(one.size(), 1u);
+    const std::vector<Vec3> c = bead_centroids(q);
+    for (std::size_t i = 0; i < 3; ++i)
+      for (int d = 0; d < 3; ++d) EXPECT_NEAR(one[0][i][d], c[i][d], 1e-13);
+  }
+  EXPECT_THROW(RingPolymerContraction(4, 5), Error);
+  EXPECT_THROW(RingPolymerContraction(4, 0), Error);
+}
+
+TEST(RingPolymerContraction, ABandLimitedPathContractsToItselfAtFewerPoints) {
+  // q(τ) = a + b cos 2πτ + c sin 2πτ + e cos 4πτ + f sin 4πτ: wave numbers ≤ 2, so any P' ≥ 5
+  // keeps it whole; on P' = 4 points the sine of wave number 2 vanishes and its cosine is the
+  // alternating mode, so the contraction is the path sampled there too.
+  const Vec3 a{0.1, -0.2, 0.3}, b{0.5, 0, 0}, c{0, 0.4, 0}, e{0, 0, 0.2}, f{0.1, 0.1, 0};
+  auto path = [&](double tau) {
+    const double w = 2 * std::numbers::pi * tau;
+    return a + std::cos(w) * b + std::sin(w) * c + std::cos(2 * w) * e + std::sin(2 * w) * f;
+  };
+  const int p = 12;
+  BeadVectors q(p, std::vector<Vec3>(1));
+  for (int k = 0; k < p; ++k) q[static_cast<std::size_t>(k)][0] = path(static_cast<double>(k) / p);
+  for (int pc : {5, 6, 7}) {
+    const BeadVectors qc = RingPolymerContraction(p, pc).contract(q);
+    for (int k = 0; k < pc; ++k)
+      for (int d = 0; d < 3; ++d) EXPECT_NEAR(qc[static_cast<std::size_t>(k)][0][d], path(static_cast<double>(k) / pc)[d], 1e-13) << pc;
+  }
+  const BeadVectors q4 = RingPolymerContraction(p, 4).contract(q);
+  for (int k = 0; k < 4; ++k)
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(q4[static_cast<std::size_t>(k)][0][d], path(k / 4.0)[d], 1e-13);
+  // P' = 3 drops wave number 2 altogether.
+  const BeadVectors q3 = RingPolymerContraction(p, 3).contract(q);
+  for (int k = 0; k < 3; ++k) {
+    const double w = 2 * std::numbers::pi * k / 3.0;
+    const Vec3 expected = a + std::cos(w) * b + std::sin(w) * c;
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(q3[static_cast<std::size_t>(k)][0][d], expected[d], 1e-13);
+  }
 }

@@ -53,6 +53,30 @@ class RingPolymerModes {
 // Positions or momenta of a ring polymer: [bead][atom].
 using BeadVectors = std::vector<std::vector<Vec3>>;
 
+// Ring-polymer contraction (Markland & Manolopoulos, J. Chem. Phys. 129, 024105 (2008)): the
+// P-bead path reduced to P' beads by keeping its P' lowest normal modes, scaled by √(P'/P), and
+// transforming back with the P'-bead modes: q̃ = T q with T (P'×P) = √(P'/P) C'_kept C_keptᵀ.
+// A mode of P' beads is matched with the mode of P beads of the same wave number and kind
+// (cosine or sine); the alternating mode of an even P' < P takes the cosine of wave number P'/2
+// with a further √2 (the grid of P' points sees cos(πP'τ) whole, as the sum of the waves ±P'/2).
+// So P' = P is the identity, P' = 1 the centroid, and a path with no wave number above P'/2
+// contracts to itself sampled at P' points (the band-limited interpolant, sampled).
+class RingPolymerContraction {
+ public:
+  // Throws Error unless 1 ≤ contracted ≤ beads.
+  RingPolymerContraction(int beads, int contracted);
+  int beads() const { return beads_; }
+  int contracted() const { return contracted_; }
+  double weight(int contracted_bead, int bead) const {
+    return t_[static_cast<std::size_t>(contracted_bead * beads_ + bead)];
+  }
+  BeadVectors contract(const BeadVectors& positions) const;
+
+ private:
+  int beads_, contracted_;
+  std::vector<double> t_;  // P'×P
+};
+
 // Σ_k Σ_i ½ m_i ω_P² |q_ik − q_i,k+1|² in eV (masses amu, ω_P 1/fs, positions Å; positions
 // as given, no minimum image: beads of one atom are kept unwrapped relative to each other).
 double spring_energy(const BeadVectors& positions, std::span<const double> masses, double omega_p);

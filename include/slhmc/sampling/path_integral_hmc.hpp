@@ -15,6 +15,17 @@
 //      never enters the acceptance.
 // A non-finite surrogate energy on the way is a rejected proposal.
 //
+// Contracted (mixed) target, with contracted_beads = P' < P: the reference
+// acts on the ring polymer contracted to P' beads (q̃ = T q, ring_polymer.hpp)
+// and the surrogate supplies the rest,
+//   U(q) = Σ_k V_sur(q_k) + (P/P') Σ_k' [V_ref(q̃_k') − V_sur(q̃_k')]
+// in place of Σ_k V_ref(q_k) — a different, cheaper target (P' reference calls
+// a trial), exact for itself with the surrogate held fixed: it approximates the
+// full path integral as well as the surrogate reproduces the reference's
+// short-wavelength (bead-to-bead) variation; P' = P is the full target. Its
+// distribution depends on the surrogate, so a surrogate retrained during the
+// run changes what is sampled (freeze it for production).
+//
 // Why the jitter: with the free ring polymer propagated exactly, each internal
 // mode of a nearly harmonic system is a rotation by ω_j·n_md·Δt; where that
 // angle is close to a multiple of π a fixed trajectory maps the mode onto ±
@@ -35,21 +46,25 @@ namespace slhmc::sampling {
 
 // A ring-polymer chain: one Frame per bead (the same atoms, masses and cell; positions
 // unwrapped, so that neighbouring beads of an atom are close) and the reference evaluation of
-// each bead (energy, forces, and the virial for a fully periodic cell).
+// each reference bead (energy, forces, and the virial for a fully periodic cell): every bead,
+// or every bead of the contracted ring polymer.
 struct RingPolymerChain {
   std::vector<Frame> beads;
   std::vector<ComputeResult> reference;
   std::uint64_t trials = 0;
   std::uint64_t accepted = 0;
-  // Σ_k V_ref(q_k), eV.
+  // Σ of the reference energies (over the beads, or the contracted beads), eV.
   double reference_energy() const;
   BeadVectors positions() const;
   BeadVectors reference_forces() const;
 };
 
-// Evaluates the reference on every bead. Throws Error for beads that differ in atoms, masses or
-// cell, EngineError for a failed evaluation.
-RingPolymerChain make_ring_polymer_chain(std::vector<Frame> beads, ForceProvider& reference);
+// Evaluates the reference on every bead (contracted_beads 0 or P) or on the ring polymer
+// contracted to contracted_beads. Throws Error for beads that differ in atoms, masses or cell,
+// EngineError for a failed evaluation.
+RingPolymerChain make_ring_polymer_chain(std::vector<Frame> beads, ForceProvider& reference, int contracted_beads = 0);
+// The frames of the ring polymer contracted by `contraction` (positions q̃, atoms and cell of bead 0).
+std::vector<Frame> contracted_frames(const std::vector<Frame>& beads, const RingPolymerContraction& contraction);
 
 struct PathIntegralHmcOptions {
   int beads = 8;
@@ -57,6 +72,8 @@ struct PathIntegralHmcOptions {
   int n_md = 10;
   double dt_fs = 0.5;
   double dt_jitter = 0.2;  // each trial's step is dt_fs·(1 + u), u uniform in [−dt_jitter, dt_jitter]
+  int contracted_beads = 0;  // P' < P: the contracted target; 0 (or P): every bead on the reference
+  int reference_beads() const { return contracted_beads > 0 ? contracted_beads : beads; }
   void validate() const;  // throws Error naming the bad value
 };
 
@@ -70,7 +87,8 @@ struct RingPolymerTrialRecord {
   double delta_h = 0;          // ΔH_P, eV (with the reference)
   double delta_kinetic = 0;    // ΔK, eV
   double delta_spring = 0;     // ΔS, eV
-  double delta_v_ref = 0;      // Σ_k ΔV_ref, eV
+  double delta_v_ref = 0;      // Σ ΔV_ref over the reference beads, eV
+  double delta_potential = 0;  // ΔU of the target (= delta_v_ref for the full target), eV
   double delta_v_sur = 0;      // Σ_k ΔV_sur, eV
 };
 
