@@ -13,7 +13,7 @@ namespace slhmc::learning {
 namespace {
 
 constexpr const char* kShardTag = "slhmc-shard";
-const char* const kSampleKeys[] = {"walker", "sequence", "trial", "accepted", "move", "model_version"};
+const char* const kSampleKeys[] = {"walker", "sequence", "trial", "accepted", "move", "model_version", "bead"};
 }  // namespace
 
 bool parse_count(const std::string& text, std::uint64_t& value) {
@@ -48,6 +48,7 @@ std::string format_samples(const std::vector<Sample>& samples) {
     lf.info["accepted"] = s.accepted ? "1" : "0";
     lf.info["model_version"] = std::to_string(s.model_version);
     if (!s.move.empty()) lf.info["move"] = s.move;  // bootstrap samples have none
+    if (s.bead >= 0) lf.info["bead"] = std::to_string(s.bead);  // classical samples have none
     write_structure(out, lf, StructureFormat::extxyz, wo);
   }
   return out.str();
@@ -83,6 +84,12 @@ std::vector<Sample> parse_samples(const std::string& text, const std::string& so
     s.model_version = static_cast<long long>(v);
     if (const auto it = f->info.find("move"); it != f->info.end()) {
       s.move = it->second;
+      f->info.erase(it);
+    }
+    if (const auto it = f->info.find("bead"); it != f->info.end()) {
+      std::uint64_t bead = 0;
+      if (!parse_count(it->second, bead) || bead > 1000000) throw ParseError(source, line, "bead '" + it->second + "' is not a bead index");
+      s.bead = static_cast<int>(bead);
       f->info.erase(it);
     }
     if (!f->labels.energy || !f->labels.forces) throw ParseError(source, line, "sample without REF energy and forces");

@@ -31,6 +31,7 @@ std::string sample_record(const Sample& sample) {
   lf.info["accepted"] = sample.accepted ? "T" : "F";
   lf.info["move"] = sample.move;
   lf.info["model_version"] = std::to_string(sample.model_version);
+  if (sample.bead >= 0) lf.info["bead"] = std::to_string(sample.bead);
   return reference_extxyz(lf);
 }
 
@@ -49,11 +50,13 @@ std::vector<Sample> parse_sample_records(const std::string& text, const std::str
       return v;
     };
     try {
-      const std::string trial = take("trial"), version = take("model_version");
+      const std::string trial = take("trial"), version = take("model_version"), bead = take("bead");
       s.trial = trial.empty() ? 0 : std::stoull(trial);
       s.model_version = version.empty() ? 0 : std::stoll(version);
+      s.bead = bead.empty() ? -1 : std::stoi(bead);
+      if (s.bead < -1) throw std::invalid_argument(bead);
     } catch (const std::logic_error&) {
-      throw ParseError(source, reader.frame_line(), "bad trial or model_version");
+      throw ParseError(source, reader.frame_line(), "bad trial, model_version or bead");
     }
     const std::string accepted = take("accepted");
     s.accepted = accepted == "T" || accepted == "1" || accepted == "True";

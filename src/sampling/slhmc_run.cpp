@@ -100,7 +100,7 @@ void SlhmcRun::checkpoint() {
 }
 
 void SlhmcRun::push_sample(std::uint64_t trial, bool accepted, const std::string& move, const Frame& frame,
-                           const ComputeResult& reference) {
+                           const ComputeResult& reference, int bead) {
   Sample sample;
   sample.walker = walker_;
   sample.sequence = trial;
@@ -108,6 +108,7 @@ void SlhmcRun::push_sample(std::uint64_t trial, bool accepted, const std::string
   sample.accepted = accepted;
   sample.move = move;
   sample.model_version = model_version_;
+  sample.bead = bead;
   sample.frame = labelled_frame(frame, reference);
   // The durable log first and synced: the expensive, irreplaceable part, and the replay source.
   samples_.push(sample);
@@ -127,8 +128,7 @@ void SlhmcRun::add_sample_sink(SampleSink& sink) {
 
 void SlhmcRun::record(const TrialRecord& rec) {
   // The reference evaluation first: it is the expensive, irreplaceable part.
-  if (!rec.proposal.positions.empty())
-    push_sample(rec.trial, rec.accepted, rec.move, rec.proposal, rec.proposal_reference);
+  for (const Evaluation& e : rec.evaluations) push_sample(rec.trial, rec.accepted, rec.move, e.frame, e.reference, e.bead);
   analysis::TrialRow row;
   row.trial = rec.trial;
   row.move = rec.move;

@@ -157,7 +157,7 @@ TEST(CellMove, ProposalBelowTheWidthBoundIsRejectedWithoutAReferenceCall) {
     if (gas.calls == calls) {
       ++rejected_for_shape;
       EXPECT_FALSE(rec.accepted);
-      EXPECT_TRUE(rec.proposal.positions.empty());
+      EXPECT_TRUE(rec.evaluations.empty());
       EXPECT_EQ(state.frame.positions, before.positions);
     }
     const Vec3 h = state.frame.cell.heights();

@@ -96,6 +96,7 @@ std::string model_text(long long version, const std::string& scratch_dir) {
 TEST(SampleFormat, ShardRoundTripsAndRefusesDamage) {
   std::vector<Sample> samples{make_sample("w-1", 0), make_sample("w-1", 1)};
   samples[1].move = "volume";  // the move travels; a sample without one (bootstrap) has no key
+  samples[1].bead = 3;         // so does a ring-polymer bead; a classical sample has none
   const std::string text = format_shard(samples);
   const auto back = parse_shard(text, "shard");
   ASSERT_EQ(back.size(), 2u);
@@ -111,6 +112,9 @@ TEST(SampleFormat, ShardRoundTripsAndRefusesDamage) {
   EXPECT_TRUE(back[1].frame.info.empty());
   EXPECT_EQ(back[0].move, "");
   EXPECT_EQ(back[1].move, "volume");
+  EXPECT_EQ(back[0].bead, -1);
+  EXPECT_EQ(back[1].bead, 3);
+  EXPECT_EQ(text.find("bead=-"), std::string::npos);
   EXPECT_EQ(format_shard(back), text);  // one codec: what it reads, it writes back byte for byte
 
   // Cut anywhere: no checksum line, refused.
@@ -125,6 +129,15 @@ TEST(SampleFormat, ShardRoundTripsAndRefusesDamage) {
     EXPECT_NE(std::string(e.what()).find("checksum mismatch"), std::string::npos) << e.what();
   }
   EXPECT_THROW(format_samples({make_sample("bad id", 0)}), Error);
+  // A bead that is not an index is named.
+  std::string bad_bead = format_samples({samples[1]});
+  bad_bead.replace(bad_bead.find("bead=3"), 6, "bead=x");
+  try {
+    parse_samples(bad_bead, "shard-b");
+    ADD_FAILURE() << "bead=x was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("bead 'x'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(SampleLedger, CountsEachSampleOnceAcrossARestart) {

@@ -22,8 +22,7 @@ class StayMove final : public Move {
     TrialRecord rec;
     rec.trial = ++state.trials;
     rec.move = "stay";
-    rec.proposal = state.frame;
-    rec.proposal_reference = evaluate_reference(state.frame, providers.reference);
+    rec.evaluations.push_back({state.frame, evaluate_reference(state.frame, providers.reference)});
     rec.accepted = rng.uniform() < 2.0;
     ++state.accepted;
     return rec;
@@ -35,6 +34,35 @@ class StayMove final : public Move {
 
  private:
   int seen_ = 0;
+};
+
+// A move that evaluates the reference on three copies of the configuration as the beads of a
+// ring polymer (always rejected): each evaluation must become a sample with its bead index.
+class BeadsMove final : public Move {
+ public:
+  std::string name() const override { return "test-beads"; }
+  TrialRecord attempt(ChainState& state, const MoveProviders& providers, Rng& rng) override {
+    TrialRecord rec;
+    rec.trial = ++state.trials;
+    rec.move = "beads";
+    for (int bead = 0; bead < 3; ++bead) {
+      Frame f = state.frame;
+      f.positions[0][0] += 0.01 * (bead + 1);
+      rec.evaluations.push_back({f, evaluate_reference(f, providers.reference), bead});
+    }
+    rec.accepted = rng.uniform() > 2.0;
+    return rec;
+  }
+};
+
+const MoveRegistration beads_reg("test-beads", "three bead evaluations a trial (test)",
+                                 [](const Config&) -> MoveMaker { return [] { return std::make_unique<BeadsMove>(); }; });
+
+// Remembers what the run hands it.
+struct CollectingSink final : SampleSink {
+  std::vector<Sample> got;
+  void push(const Sample& s) override { got.push_back(s); }
+  void flush() override {}
 };
 
 const MoveRegistration reg("test-stay", "stays where it is (test)",
@@ -128,6 +156,35 @@ TEST(MoveMix, ARegisteredMoveTakesPartInARunAndKeepsItsStateAcrossARestart) {
   auto resumed = SlhmcRun::restart(ref, sur, o, tmp.file("r"));
   const int before = dynamic_cast<const StayMove*>(resumed->moves().find("test-stay"))->seen();
   EXPECT_GT(before, 5);
+}
+
+TEST(SlhmcRun, EveryEvaluationOfATrialBecomesASampleWithItsBead) {
+  test::TempDir tmp;
+  test::ExternalDoubleWell ref(0.05, 1.0, 0.5);
+  Frame f;
+  for (int i = 0; i < 2; ++i) f.add_atom(1, {i ? 1.0 : -1.0, 0.0, 0.0});
+  RunOptions o;
+  o.moves = read_move_mix(sampler("[sampler.moves]\ntest-beads = 1\n"));
+  o.trials = 4;
+  SlhmcRun run(f, ref, ref, o, tmp.file("r"));
+  CollectingSink sink;
+  run.add_sample_sink(sink);
+  run.run();
+  // The initial evaluation, then three per trial in bead order, in the log and through the door.
+  ASSERT_EQ(sink.got.size(), 1u + 3 * 4);
+  EXPECT_EQ(sink.got[0].bead, -1);
+  const auto logged = parse_sample_records(test::read_text(tmp.file("r/samples.xyz")), "samples.xyz");
+  ASSERT_EQ(logged.size(), sink.got.size());
+  for (std::size_t n = 1; n < logged.size(); ++n) {
+    EXPECT_EQ(sink.got[n].trial, (n - 1) / 3 + 1) << n;
+    EXPECT_EQ(sink.got[n].bead, static_cast<int>((n - 1) % 3)) << n;
+    EXPECT_EQ(logged[n].bead, sink.got[n].bead) << n;
+    EXPECT_EQ(logged[n].trial, sink.got[n].trial) << n;
+    EXPECT_EQ(logged[n].frame.frame.positions[0][0], sink.got[n].frame.frame.positions[0][0]) << n;
+  }
+  // A classical sample's record has no bead key: samples.xyz of classical runs is unchanged.
+  EXPECT_EQ(sample_record(sink.got[0]).find("bead="), std::string::npos);
+  EXPECT_NE(sample_record(sink.got[1]).find("bead=0"), std::string::npos);
 }
 
 TEST(Checkpoint, VersionOneFilesStillLoad) {

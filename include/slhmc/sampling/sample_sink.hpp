@@ -23,6 +23,7 @@ struct Sample {
   bool accepted = false;
   std::string move;            // "initial", "md", "volume", ...
   long long model_version = 0; // the surrogate that proposed it
+  int bead = -1;               // the ring-polymer bead (path integrals) it is, or −1: a classical configuration
   LabelledFrame frame;         // positions, cell; REF energy (eV), forces (eV/Å), virial (eV)
 };
 

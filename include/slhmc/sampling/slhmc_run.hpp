@@ -97,7 +97,7 @@ class SlhmcRun {
            Checkpoint checkpoint, bool fresh);
   void record(const TrialRecord& rec);
   void push_sample(std::uint64_t trial, bool accepted, const std::string& move, const Frame& frame,
-                   const ComputeResult& reference);
+                   const ComputeResult& reference, int bead = -1);
   void checkpoint();
 
   ForceProvider& reference_;

@@ -1,14 +1,23 @@
-// What one trial of any move did; the sampler writes it to trials.csv, and the
-// reference evaluation of the proposal (accepted or not) becomes a sample.
+// What one trial of any move did; the sampler writes it to trials.csv, and
+// every reference evaluation the trial made (accepted or not) becomes a sample.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "slhmc/core/frame.hpp"
 #include "slhmc/forces/force_provider.hpp"
 
 namespace slhmc::sampling {
+
+// One reference evaluation of a trial: the configuration and the result. `bead` is the bead of
+// a ring polymer (or of its contraction) it belongs to, −1 for a classical configuration.
+struct Evaluation {
+  Frame frame;
+  ComputeResult reference;
+  int bead = -1;
+};
 
 struct TrialRecord {
   std::uint64_t trial = 0;
@@ -23,8 +32,10 @@ struct TrialRecord {
   double volume = 0.0;       // Å³ after the trial (0 without a cell)
   double seconds_trajectory = 0.0;
   double seconds_reference = 0.0;
-  Frame proposal;            // the configuration the reference was evaluated on (empty: none)
-  ComputeResult proposal_reference;
+  // The reference evaluations of the proposal, in the order they become samples: one for a
+  // classical move, one per (contracted) bead for a path-integral move, none for a proposal
+  // refused before the reference saw it.
+  std::vector<Evaluation> evaluations;
 };
 
 }  // namespace slhmc::sampling

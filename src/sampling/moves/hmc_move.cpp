@@ -116,19 +116,18 @@ TrialRecord HmcMove::attempt(ChainState& state, const MoveProviders& providers, 
   } else {
     // 3. One reference evaluation; 4. Metropolis on the reference Hamiltonian only.
     const auto t1 = std::chrono::steady_clock::now();
-    rec.proposal_reference = evaluate_reference(x.frame, providers.reference);
+    rec.evaluations.push_back({x.frame, evaluate_reference(x.frame, providers.reference)});
     rec.seconds_reference = seconds_since(t1);
-    rec.delta_v_ref = rec.proposal_reference.energy - state.reference.energy;
+    rec.delta_v_ref = rec.evaluations.back().reference.energy - state.reference.energy;
     rec.delta = rec.delta_v_ref - rec.delta_v_sur;
     rec.delta_h = rec.delta_k + rec.delta_v_ref;
     rec.log_acceptance = -rec.delta_h / kT;
     accept = metropolis_accept(rec.log_acceptance, rng);
-    rec.proposal = x.frame;
   }
 
   if (accept) {
     state.frame = std::move(x.frame);
-    state.reference = rec.proposal_reference;
+    state.reference = rec.evaluations.back().reference;
     ++state.accepted;
     if (options_.momentum_persistence > 0) state.momenta = std::move(x.momenta);
   } else if (options_.momentum_persistence > 0) {
