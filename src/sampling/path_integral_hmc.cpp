@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <limits>
-#include <optional>
 
 #include "slhmc/core/error.hpp"
 #include "slhmc/core/units.hpp"
@@ -18,12 +17,14 @@ double RingPolymerChain::reference_energy() const {
   return sum;
 }
 
-BeadVectors RingPolymerChain::positions() const {
+BeadVectors bead_positions(const std::vector<Frame>& beads) {
   BeadVectors q;
   q.reserve(beads.size());
   for (const auto& b : beads) q.push_back(b.positions);
   return q;
 }
+
+BeadVectors RingPolymerChain::positions() const { return bead_positions(beads); }
 
 BeadVectors RingPolymerChain::reference_forces() const {
   BeadVectors f;
@@ -33,10 +34,8 @@ BeadVectors RingPolymerChain::reference_forces() const {
 }
 
 std::vector<Frame> contracted_frames(const std::vector<Frame>& beads, const RingPolymerContraction& contraction) {
-  BeadVectors q;
-  for (const auto& b : beads) q.push_back(b.positions);
   std::vector<Frame> out(static_cast<std::size_t>(contraction.contracted()), beads.front());
-  BeadVectors qc = contraction.contract(q);
+  BeadVectors qc = contraction.contract(bead_positions(beads));
   for (std::size_t k = 0; k < out.size(); ++k) out[k].positions = std::move(qc[k]);
   return out;
 }
@@ -104,8 +103,7 @@ RingPolymerTrajectory ring_polymer_trajectory(const std::vector<Frame>& beads, B
                                               const RingPolymerModes& modes) {
   RingPolymerTrajectory t;
   std::vector<Frame> frames = beads;
-  t.positions.reserve(beads.size());
-  for (const auto& b : beads) t.positions.push_back(b.positions);
+  t.positions = bead_positions(beads);
   t.momenta = std::move(momenta);
   BeadVectors forces(beads.size());
   const std::span<const double> masses = beads.front().masses;
@@ -153,22 +151,20 @@ RingPolymerTrialRecord path_integral_hmc_trial(RingPolymerChain& chain, ForcePro
   const double dt = draw_time_step(options, rng);
   BeadVectors p0 = draw_bead_momenta(masses, options.beads, options.temperature_K, rng);
   const double k0 = bead_kinetic_energy(p0, masses);
-  const BeadVectors q0 = chain.positions();
-  const double s0 = spring_energy(q0, masses, omega_p);
+  const double s0 = spring_energy(chain.positions(), masses, omega_p);
   RingPolymerTrajectory t =
       ring_polymer_trajectory(chain.beads, std::move(p0), surrogate, omega_p, dt, options.n_md, modes);
   std::vector<Frame> proposal = chain.beads;
   for (std::size_t k = 0; k < proposal.size(); ++k) proposal[k].positions = t.positions[k];
   // The reference beads of the proposal (the contracted ring polymer, or every bead), and for the
   // contracted target the surrogate on the contracted beads now and then.
-  std::optional<RingPolymerContraction> contraction;
-  std::vector<Frame> reference_frames = proposal;
+  std::vector<Frame> contracted_proposal;
   double sur_contracted_old = 0, sur_contracted_new = 0;
   if (contracted && t.finite) {
-    contraction.emplace(options.beads, options.reference_beads());
-    reference_frames = contracted_frames(proposal, *contraction);
-    sur_contracted_old = surrogate_sum(contracted_frames(chain.beads, *contraction), surrogate);
-    sur_contracted_new = surrogate_sum(reference_frames, surrogate);
+    const RingPolymerContraction contraction(options.beads, options.reference_beads());
+    contracted_proposal = contracted_frames(proposal, contraction);
+    sur_contracted_old = surrogate_sum(contracted_frames(chain.beads, contraction), surrogate);
+    sur_contracted_new = surrogate_sum(contracted_proposal, surrogate);
     t.finite = std::isfinite(sur_contracted_old) && std::isfinite(sur_contracted_new);
   }
   if (!t.finite) {
@@ -177,6 +173,7 @@ RingPolymerTrialRecord path_integral_hmc_trial(RingPolymerChain& chain, ForcePro
     (void)metropolis_accept(-std::numeric_limits<double>::infinity(), rng);
     return rec;
   }
+  const std::vector<Frame>& reference_frames = contracted ? contracted_proposal : proposal;
   std::vector<ComputeResult> proposal_reference;
   proposal_reference.reserve(reference_frames.size());
   for (const auto& f : reference_frames) proposal_reference.push_back(evaluate_reference(f, reference));

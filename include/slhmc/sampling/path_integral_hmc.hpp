@@ -59,6 +59,9 @@ struct RingPolymerChain {
   BeadVectors reference_forces() const;
 };
 
+// The positions of `beads` as ring-polymer vectors ([bead][atom]).
+BeadVectors bead_positions(const std::vector<Frame>& beads);
+
 // Evaluates the reference on every bead (contracted_beads 0 or P) or on the ring polymer
 // contracted to contracted_beads. Throws Error for beads that differ in atoms, masses or cell,
 // EngineError for a failed evaluation.
