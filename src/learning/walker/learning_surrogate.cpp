@@ -129,9 +129,9 @@ std::unique_ptr<LearningSurrogate> LearningSurrogate::start(const LearningOption
   }
   WriteOptions wo;
   wo.reference_keys = true;
-  write_structures((fs::path(run_dir) / "bootstrap.xyz").string(), frames, StructureFormat::extxyz, wo);
-  s->bootstrap_evaluations_ = frames.size();
   const std::string boot = (fs::path(run_dir) / "bootstrap.xyz").string();
+  write_structures(boot, frames, StructureFormat::extxyz, wo);
+  s->bootstrap_evaluations_ = frames.size();
   for (std::size_t i = 0; i < frames.size(); ++i) s->data_.add(std::move(frames[i]), 1.0, boot + " (frame " + std::to_string(i) + ")");
   train::TrainOptions o = options.train;
   o.epochs = options.first_epochs;
