@@ -5,8 +5,8 @@
 # -O0 the suites took 4x longer (the linker keeps one copy of each inline
 # helper such as Vec3 arithmetic, and it was often the -O0 one of a test file,
 # which the library then called): ~1.5 min more compiling, ~4 min less testing.
-# One build serves two stages: the unit and
-# consistency suites under the sanitizers, and the fuzz targets of the parsers.
+# One build serves two stages: the unit and consistency suites under the
+# sanitizers, and the fuzz targets of the parsers.
 #   sanitize-build.sh tests   builds slhmc, the unit and consistency suites
 #   sanitize-build.sh fuzz    builds the fuzz targets
 #   sanitize-build.sh         both
